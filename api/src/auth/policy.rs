@@ -1,0 +1,142 @@
+//! Who may call which root field: one table, deny by default.
+//!
+//! [`PolicyExtension`] checks every root query, mutation and subscription field against
+//! [`rule`] before it resolves; a field missing from the table is refused, so a new
+//! operation is closed until someone writes its rule. Row scoping (which school, which
+//! region, which pupil) is then the resolver's and loader's job, with the helpers below.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    ServerResult, Value,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo},
+};
+
+use super::{Role, Viewer};
+use crate::error::{AppError, AppResult};
+
+use Role::*;
+
+/// Who may call a root field.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Anyone, with or without a token.
+    Public,
+    /// Only these roles (and always admin).
+    Roles(&'static [Role]),
+}
+
+const PUPIL_READERS: &[Role] = &[Student, Coach, SchoolStaff];
+const STATISTICS_READERS: &[Role] = &[SchoolStaff, Coordinator, Integration];
+
+/// The rule of a root field, by operation type (`Query`, `Mutation`, `Subscription`) and name.
+/// `None` means no rule: refused.
+pub fn rule(operation: &str, field: &str) -> Option<Rule> {
+    use Rule::*;
+    let rule = match (operation, field) {
+        (
+            "Query",
+            "regions" | "region" | "schools" | "school" | "programmes" | "leerlabs" | "leerlab"
+            | "activities" | "activity" | "node" | "nodes" | "viewer",
+        ) => Public,
+        ("Query", "students" | "student" | "transitions") => Roles(PUPIL_READERS),
+        ("Query", "transitionStats" | "needsStats") => Roles(STATISTICS_READERS),
+        ("Query", "planningWeeks" | "schoolCalendar") => Roles(&[SchoolStaff, Coordinator]),
+        ("Query", "auditEvents") => Roles(&[]),
+        ("Query", "people") => Roles(&[SchoolStaff, Coordinator]),
+        ("Mutation", "createRegion") => Roles(&[]),
+        ("Mutation", "createSchool" | "updateSchool") => Roles(&[Coordinator]),
+        ("Mutation", "createProgramme" | "createPerson") => Roles(&[SchoolStaff, Coordinator]),
+        (
+            "Mutation",
+            "createLeerlab"
+            | "updateLeerlab"
+            | "addLeerlabPartner"
+            | "addLeerlabMember"
+            | "addLeerlabTargetProgramme",
+        ) => Roles(&[Coordinator]),
+        ("Mutation", "registerLeerroute") => Roles(&[SchoolStaff, Coordinator]),
+        ("Mutation", "setSchoolCalendar") => Roles(&[SchoolStaff, Coordinator]),
+        (
+            "Mutation",
+            "createActivity" | "updateActivity" | "publishActivity" | "cancelActivity",
+        ) => Roles(&[SchoolStaff, Coordinator]),
+        ("Mutation", "enrolInActivity") => Roles(&[Student, SchoolStaff]),
+        ("Mutation", "recordAttendance") => Roles(&[Student, SchoolStaff]),
+        ("Mutation", "assignCoach") => Roles(&[SchoolStaff]),
+        ("Mutation", "submitSelfEvaluation") => Roles(&[Student]),
+        ("Mutation", "recordEvaluationFollowUp") => Roles(&[Coach]),
+        ("Mutation", "importVoLeavers" | "importMboEnrolments") => Roles(&[SchoolStaff]),
+        ("Subscription", "activityPublished") => Public,
+        _ => return None,
+    };
+    Some(rule)
+}
+
+/// Whether `role` passes `rule`. Admin passes every rule that exists.
+pub fn allows(rule: Rule, role: Role) -> bool {
+    match rule {
+        Rule::Public => true,
+        Rule::Roles(roles) => role == Admin || roles.contains(&role),
+    }
+}
+
+/// Checks a root field for a viewer: `UNAUTHENTICATED` for a missing token, else `FORBIDDEN`.
+pub fn check_root_field(viewer: &Viewer, operation: &str, field: &str) -> AppResult<()> {
+    if field.starts_with("__") {
+        return Ok(());
+    }
+    match rule(operation, field) {
+        Some(rule) if allows(rule, viewer.role()) => Ok(()),
+        _ if viewer.role() == Anonymous => Err(AppError::Unauthenticated(format!(
+            "`{field}` needs a token"
+        ))),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Fails with `FORBIDDEN` unless `allowed`. The message is the same whether or not the
+/// object exists, so a refusal reveals nothing.
+pub fn ensure(allowed: bool) -> AppResult<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The schema extension that applies [`rule`] to every root field.
+pub struct Policy;
+
+impl ExtensionFactory for Policy {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PolicyExtension)
+    }
+}
+
+struct PolicyExtension;
+
+#[async_trait::async_trait]
+impl Extension for PolicyExtension {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.path_node.parent.is_none() {
+            let anonymous = Viewer::anonymous();
+            let viewer = ctx.data_opt::<Viewer>().unwrap_or(&anonymous);
+            if let Err(err) = check_root_field(viewer, info.parent_type, info.name) {
+                let mut error = async_graphql::Error::from(err)
+                    .into_server_error(async_graphql::Pos::default());
+                error.locations.clear();
+                error.path = vec![async_graphql::PathSegment::Field(
+                    info.alias.unwrap_or(info.name).to_owned(),
+                )];
+                return Err(error);
+            }
+        }
+        next.run(ctx, info).await
+    }
+}

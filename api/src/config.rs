@@ -1,0 +1,195 @@
+//! The command line and its environment variables, read once at start-up and passed down.
+//! A flag beats its variable (clap's `env`), and nothing below reads the environment again.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+/// Leerroute: the GraphQL service through which vmbo schools, mbo institutions and their
+/// regional coordinators work together.
+#[derive(Parser, Debug)]
+#[command(name = "leerroute", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database, then serve GraphQL over HTTP.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date (or roll back with --down).
+    Migrate(MigrateArgs),
+    /// Load the demo regions (Amsterdam, Harderwijk); safe to run twice.
+    Seed(SeedArgs),
+    /// Import a CSV file of vmbo leavers or mbo enrolments (DESIGN.md section 4).
+    Import {
+        #[command(subcommand)]
+        kind: ImportCommand,
+    },
+    /// Mint a token for development or for an integration script's service account.
+    Token(TokenArgs),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+/// Where the data lives and the secrets that belong to it.
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseArgs {
+    /// Database URL: `postgres://…`, `sqlite://file.db`, or a bare path to a SQLite file.
+    #[arg(long, env = "LEERROUTE_DATABASE_URL", default_value = "leerroute.db")]
+    pub database_url: String,
+    /// HS256 secret for our own tokens. Generated beside a SQLite file when unset.
+    #[arg(long, env = "LEERROUTE_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Key that pseudonymises PGNs. Generated beside a SQLite file when unset; never change it.
+    #[arg(long, env = "LEERROUTE_LINK_SECRET", hide_env_values = true)]
+    pub link_secret: Option<String>,
+}
+
+/// How tokens from identity providers are verified and mapped to roles.
+#[derive(Args, Debug, Clone, Default)]
+pub struct AuthArgs {
+    /// PEM public key for RS256 tokens from an identity provider.
+    #[arg(long, env = "LEERROUTE_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// JWKS file with the identity provider's RS256 keys (chosen by `kid`).
+    #[arg(long, env = "LEERROUTE_JWT_JWKS")]
+    pub jwt_jwks: Option<PathBuf>,
+    /// Required `iss` of tokens, when set.
+    #[arg(long, env = "LEERROUTE_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Required `aud` of tokens, when set.
+    #[arg(long, env = "LEERROUTE_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Claims that may carry the school's BRIN, tried in order.
+    #[arg(
+        long,
+        env = "LEERROUTE_JWT_SCHOOL_CLAIMS",
+        default_value = "school,nlEduPersonHomeOrganizationId",
+        value_delimiter = ','
+    )]
+    pub jwt_school_claims: Vec<String>,
+    /// Claim with the person's affiliations (used when a token has no `role`).
+    #[arg(
+        long,
+        env = "LEERROUTE_JWT_AFFILIATION_CLAIM",
+        default_value = "eduPersonAffiliation"
+    )]
+    pub jwt_affiliation_claim: String,
+    /// Affiliation to role mapping, `affiliation=role` pairs; the most privileged match wins.
+    #[arg(
+        long,
+        env = "LEERROUTE_JWT_AFFILIATION_ROLES",
+        default_value = "student=student,employee=school_staff,staff=school_staff,faculty=school_staff",
+        value_delimiter = ','
+    )]
+    pub jwt_affiliation_roles: Vec<String>,
+}
+
+/// Limits and switches of the HTTP service.
+#[derive(Args, Debug, Clone)]
+pub struct ServiceArgs {
+    /// Smallest count published in statistics; smaller counts are hidden.
+    #[arg(long, env = "LEERROUTE_MIN_CELL", default_value_t = 5)]
+    pub min_cell: i64,
+    /// Serve introspection and GraphiQL. Switch off in production if the schema is private.
+    #[arg(long, env = "LEERROUTE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+    /// Deepest query accepted.
+    #[arg(long, env = "LEERROUTE_MAX_DEPTH", default_value_t = 12)]
+    pub max_depth: usize,
+    /// Highest query complexity accepted (a list counts `first` times its fields).
+    #[arg(long, env = "LEERROUTE_MAX_COMPLEXITY", default_value_t = 50_000)]
+    pub max_complexity: usize,
+    /// Most operations in one batched request.
+    #[arg(long, env = "LEERROUTE_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+    /// Largest request body or uploaded file, in megabytes.
+    #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
+    pub max_upload_mb: usize,
+}
+
+impl Default for ServiceArgs {
+    fn default() -> Self {
+        ServiceArgs {
+            min_cell: 5,
+            introspection: true,
+            max_depth: 12,
+            max_complexity: 50_000,
+            max_batch: 10,
+            max_upload_mb: 512,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LEERROUTE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Load the demo regions before serving.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Roll back this many migrations instead of migrating up.
+    #[arg(long)]
+    pub down: Option<u32>,
+}
+
+#[derive(Args, Debug)]
+pub struct SeedArgs {
+    /// Load the demo regions (the only seed there is; required so that seeding is never an accident).
+    #[arg(long, required = true)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// vmbo leavers: `pgn,school_brin,leerweg,profiel,school_year,exam_date,choice_crebo,choice_date,leerlab_code`.
+    VoLeavers(ImportArgs),
+    /// mbo enrolments: `pgn,school_brin,crebo,level,enrolled_on,status,status_date`.
+    MboEnrolments(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8, header row).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct TokenArgs {
+    /// One of student, coach, school_staff, coordinator, integration, admin.
+    #[arg(long)]
+    pub role: String,
+    /// Region code (coordinator, integration).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// School BRIN (school_staff, student).
+    #[arg(long)]
+    pub school: Option<String>,
+    /// Subject: a student id (student), a person id (coach), or a service account name.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// Lifetime, such as `30m`, `8h` or `90d`.
+    #[arg(long, default_value = "8h")]
+    pub ttl: String,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}

@@ -1,0 +1,159 @@
+//! One error type for the whole service, and the single place where it becomes a GraphQL error.
+//!
+//! Internal errors (database, I/O) are logged in full under the request id and reach the
+//! client only as `INTERNAL` with that id: no SQL or database text ever leaves the process.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+/// Every way a request can fail, each with its `extensions.code` from DESIGN.md.
+///
+/// It deliberately does not implement `Display`: async-graphql turns any `Display` type into
+/// an error without a code, and we want every `?` in a resolver to go through our mapping.
+#[derive(Debug, Clone)]
+pub enum AppError {
+    Unauthenticated(String),
+    /// Out of scope. Deliberately says nothing about whether the object exists.
+    Forbidden,
+    NotFound {
+        message: String,
+        /// The input field that named the missing object, if any.
+        field: Option<String>,
+    },
+    BadInput {
+        field: String,
+        message: String,
+        /// Machine-readable details, such as every bad row of an import.
+        details: Option<serde_json::Value>,
+    },
+    Conflict(String),
+    TooComplex(String),
+    RateLimited,
+    Database(DbErr),
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A `BAD_USER_INPUT` error about one input field.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::BadInput {
+            field: field.into(),
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AppError::NotFound {
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    /// A `NOT_FOUND` error about the object an input field names.
+    pub fn not_found_in(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::NotFound {
+            message: message.into(),
+            field: Some(field.into()),
+        }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        AppError::Conflict(message.into())
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        AppError::Internal(message.into())
+    }
+
+    /// The `extensions.code` of DESIGN.md.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
+            AppError::Forbidden => "FORBIDDEN",
+            AppError::NotFound { .. } => "NOT_FOUND",
+            AppError::BadInput { .. } => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
+            AppError::TooComplex(_) => "QUERY_TOO_COMPLEX",
+            AppError::RateLimited => "RATE_LIMITED",
+            AppError::Database(err) if is_unique_violation(err) => "CONFLICT",
+            AppError::Database(_) | AppError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The message a client may see; internal details are replaced by the request id.
+    pub fn public_message(&self) -> String {
+        match self.code() {
+            "INTERNAL" => format!(
+                "internal error; quote request id {} when reporting it",
+                crate::request_id::current()
+            ),
+            "CONFLICT" if matches!(self, AppError::Database(_)) => {
+                "this record already exists".to_owned()
+            }
+            _ => self.message(),
+        }
+    }
+
+    /// The full message, internal details included: for logs and the CLI, never for clients.
+    pub fn message(&self) -> String {
+        match self {
+            AppError::Unauthenticated(m)
+            | AppError::Conflict(m)
+            | AppError::TooComplex(m)
+            | AppError::Internal(m) => m.clone(),
+            AppError::Forbidden => "not allowed for this token".to_owned(),
+            AppError::NotFound { message, .. } | AppError::BadInput { message, .. } => {
+                message.clone()
+            }
+            AppError::RateLimited => "too many requests; try again later".to_owned(),
+            AppError::Database(err) => format!("database error: {err}"),
+        }
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        AppError::Database(err)
+    }
+}
+
+/// Whether a database error is a unique-key violation (a duplicate natural key).
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        let code = err.code();
+        if code == "INTERNAL" {
+            tracing::error!(request_id = %crate::request_id::current(), error = %err.message(), "internal error");
+        }
+        async_graphql::Error::new(err.public_message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            match &err {
+                AppError::BadInput { field, details, .. } => {
+                    ext.set("field", field.as_str());
+                    if let Some(details) = details {
+                        if let Ok(value) = async_graphql::Value::from_json(details.clone()) {
+                            ext.set("details", value);
+                        }
+                    }
+                }
+                AppError::NotFound {
+                    field: Some(field), ..
+                } => ext.set("field", field.as_str()),
+                _ if code == "INTERNAL" => ext.set("requestId", crate::request_id::current()),
+                _ => {}
+            }
+        })
+    }
+}
+
+impl From<async_graphql::Error> for AppError {
+    fn from(err: async_graphql::Error) -> Self {
+        AppError::Internal(err.message)
+    }
+}

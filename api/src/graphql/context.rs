@@ -1,0 +1,51 @@
+//! Typed access to what a resolver needs from its context: the database, the caller,
+//! the request's loaders and audit trail. Missing data is a wiring bug, reported as INTERNAL.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, dataloader::DataLoader};
+use sea_orm::DatabaseConnection;
+
+use super::loaders::Db;
+use crate::{
+    audit::AuditTrail,
+    auth::Viewer,
+    error::{AppError, AppResult},
+};
+
+/// Settings that resolvers read (from the schema's data).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Smallest count published in statistics.
+    pub min_cell: i64,
+}
+
+fn get<'a, T: Send + Sync + 'static>(ctx: &'a Context<'_>, what: &str) -> AppResult<&'a T> {
+    ctx.data_opt::<T>()
+        .ok_or_else(|| AppError::internal(format!("{what} missing from the GraphQL context")))
+}
+
+pub fn db<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DatabaseConnection> {
+    get(ctx, "database")
+}
+
+pub fn viewer<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Viewer> {
+    get(ctx, "viewer")
+}
+
+pub fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DataLoader<Db>> {
+    get(ctx, "loaders")
+}
+
+pub fn audit<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<AuditTrail>> {
+    get(ctx, "audit trail")
+}
+
+pub fn settings<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Settings> {
+    get(ctx, "settings")
+}
+
+/// Whether the client selected `field` on the value being resolved (to skip costly counts).
+pub fn selects(ctx: &Context<'_>, field: &str) -> bool {
+    ctx.look_ahead().field(field).exists()
+}

@@ -1,0 +1,64 @@
+//! The GraphQL schema, split by domain: each domain contributes a query and a mutation object,
+//! merged here. Limits (depth, complexity) and the access policy are part of the schema, so
+//! they hold for every transport (HTTP, websocket, tests).
+
+pub mod access;
+pub mod catalogue;
+pub mod connection;
+pub mod context;
+pub mod leerlab;
+pub mod loaders;
+pub mod node;
+pub mod scalars;
+
+use async_graphql::{EmptySubscription, MaybeUndefined, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::{auth::policy::Policy, config::ServiceArgs};
+
+/// Every query of the service.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    catalogue::CatalogueQuery,
+    leerlab::LeerlabQuery,
+    access::AccessQuery,
+    node::NodeQuery,
+);
+
+/// Every mutation of the service.
+#[derive(MergedObject, Default)]
+pub struct Mutation(catalogue::CatalogueMutation, leerlab::LeerlabMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema. `db` is `None` only to print the SDL.
+pub fn build_schema(db: Option<DatabaseConnection>, service: &ServiceArgs) -> AppSchema {
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(service.max_depth)
+        .limit_complexity(service.max_complexity)
+        .extension(Policy)
+        .data(context::Settings {
+            min_cell: service.min_cell,
+        });
+    if let Some(db) = db {
+        builder = builder.data(db);
+    }
+    if !service.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL that `leerroute schema` prints and `api/schema.graphql` holds.
+pub fn sdl() -> String {
+    build_schema(None, &ServiceArgs::default()).sdl()
+}
+
+/// `MaybeUndefined` as "leave it" (`None`), "clear it" (`Some(None)`) or "set it".
+pub fn tri_state<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}

@@ -1,0 +1,59 @@
+//! Relay's `Node` interface and `node(id:)`: fetch any object by its global id.
+
+use async_graphql::{Context, ID, Interface, Object};
+
+use super::{
+    catalogue::{Person, Programme, Region, School},
+    context::loader,
+    leerlab::Leerlab,
+    loaders::{LeerlabById, PersonById, ProgrammeById, RegionById, SchoolById},
+};
+use crate::{error::AppResult, ids};
+
+/// An object with a global id.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id (Relay)."))]
+pub enum Node {
+    Region(Region),
+    School(School),
+    Programme(Programme),
+    Person(Person),
+    Leerlab(Leerlab),
+}
+
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global id; null when there is none (or the caller may not know of it).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+        let Some((type_name, row)) = ids::decode(&id) else {
+            return Ok(None);
+        };
+        let loader = loader(ctx)?;
+        Ok(match type_name.as_str() {
+            "Region" => loader
+                .load_one(RegionById(row))
+                .await?
+                .map(|m| Node::Region(Region(m))),
+            "School" => loader
+                .load_one(SchoolById(row))
+                .await?
+                .map(|m| Node::School(School(m))),
+            "Programme" => loader
+                .load_one(ProgrammeById(row))
+                .await?
+                .map(|m| Node::Programme(Programme(m))),
+            "Person" => loader
+                .load_one(PersonById(row))
+                .await?
+                .map(|m| Node::Person(Person(m))),
+            "Leerlab" => loader
+                .load_one(LeerlabById(row))
+                .await?
+                .map(|m| Node::Leerlab(Leerlab(m))),
+            _ => None,
+        })
+    }
+}

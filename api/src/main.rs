@@ -1,0 +1,39 @@
+//! The `leerroute` command: parse the command line, then hand over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use leerroute::config::{Cli, Command};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => leerroute::serve(args).await.map(|()| None),
+        Command::Migrate(args) => leerroute::migrate(args).await.map(Some),
+        Command::Seed(args) => leerroute::seed_demo(args).await.map(Some),
+        Command::Import { kind } => leerroute::import_command(kind).await.map(Some),
+        Command::Token(args) => leerroute::mint_token(args).map(Some),
+        Command::Schema => Ok(Some(leerroute::graphql::sdl())),
+    };
+    match result {
+        Ok(output) => {
+            if let Some(output) = output {
+                println!("{output}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Demo data (`leerroute seed --demo`, `serve --demo`): region Amsterdam with the leerlab of
+//! IJburg College and ROC van Amsterdam, and region Harderwijk. Idempotent: whatever exists
+//! (by natural key) is left alone.
+//!
+//! School names are real; every BRIN (`9xxx`) and every crebo (`9xxxx`) is a demo value, chosen
+//! outside the ranges in use so that demo data can never be mistaken for real registrations.
+
+use chrono::NaiveDate;
+use entity::{leerlab_member, person, programme};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use crate::{
+    auth::Viewer,
+    domain::{LeerlabKind, LeerlabStatus, Leerweg, PersonFunction, Profile, Sector, Team},
+    error::{AppError, AppResult},
+    service::{
+        catalogue::{self, NewPerson, NewProgramme, NewSchool},
+        leerlab::{self, LeerlabChanges, NewLeerlab},
+    },
+};
+
+/// Loads the demo regions.
+pub async fn demo(db: &DatabaseConnection) -> AppResult<()> {
+    let admin = Viewer::system("seed");
+    amsterdam(db, &admin).await?;
+    harderwijk(db, &admin).await?;
+    Ok(())
+}
+
+/// Runs a create; a `CONFLICT` means it was seeded before.
+async fn once<T>(result: AppResult<T>) -> AppResult<()> {
+    match result {
+        Ok(_) | Err(AppError::Conflict(_)) => Ok(()),
+        Err(AppError::Database(err)) if crate::error::is_unique_violation(&err) => Ok(()),
+        Err(other) => Err(other),
+    }
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
+}
+
+async fn school(
+    db: &DatabaseConnection,
+    admin: &Viewer,
+    region: &str,
+    brin: &str,
+    name: &str,
+    sector: Sector,
+    city: &str,
+    parent: Option<&str>,
+) -> AppResult<()> {
+    let new = NewSchool {
+        region_code: region.to_owned(),
+        brin: brin.to_owned(),
+        name: name.to_owned(),
+        sector,
+        city: Some(city.to_owned()),
+        parent_brin: parent.map(str::to_owned),
+    };
+    once(catalogue::create_school(db, admin, new).await).await
+}
+
+async fn mbo_programme(
+    db: &DatabaseConnection,
+    admin: &Viewer,
+    brin: &str,
+    name: &str,
+    crebo: &str,
+    level: i32,
+) -> AppResult<()> {
+    let new = NewProgramme {
+        school_brin: brin.to_owned(),
+        name: name.to_owned(),
+        crebo: Some(crebo.to_owned()),
+        level: Some(level),
+        leerweg: None,
+        profile: None,
+    };
+    once(catalogue::create_programme(db, admin, new).await).await
+}
+
+async fn vmbo_programme(
+    db: &DatabaseConnection,
+    admin: &Viewer,
+    brin: &str,
+    name: &str,
+    leerweg: Leerweg,
+    profile: Option<Profile>,
+) -> AppResult<()> {
+    let new = NewProgramme {
+        school_brin: brin.to_owned(),
+        name: name.to_owned(),
+        crebo: None,
+        level: None,
+        leerweg: Some(leerweg),
+        profile,
+    };
+    once(catalogue::create_programme(db, admin, new).await).await
+}
+
+/// Finds a demo person by e-mail, creating them when missing.
+async fn person(
+    db: &DatabaseConnection,
+    admin: &Viewer,
+    name: &str,
+    email: &str,
+    function: PersonFunction,
+    brin: Option<&str>,
+) -> AppResult<i64> {
+    if let Some(found) = person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(db)
+        .await?
+    {
+        return Ok(found.id);
+    }
+    let new = NewPerson {
+        name: name.to_owned(),
+        email: Some(email.to_owned()),
+        function,
+        school_brin: brin.map(str::to_owned),
+    };
+    Ok(catalogue::create_person(db, admin, new).await?.id)
+}
+
+async fn member(
+    db: &DatabaseConnection,
+    admin: &Viewer,
+    leerlab_code: &str,
+    person_id: i64,
+    team: Team,
+    role: Option<&str>,
+) -> AppResult<()> {
+    let exists = leerlab_member::Entity::find()
+        .filter(leerlab_member::Column::PersonId.eq(person_id))
+        .filter(leerlab_member::Column::Team.eq(team.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(());
+    }
+    once(
+        leerlab::add_member(
+            db,
+            admin,
+            leerlab_code,
+            person_id,
+            team,
+            role.map(str::to_owned),
+        )
+        .await,
+    )
+    .await
+}
+
+async fn amsterdam(db: &DatabaseConnection, admin: &Viewer) -> AppResult<()> {
+    once(catalogue::create_region(db, admin, "AMS", "Amsterdam").await).await?;
+    school(
+        db,
+        admin,
+        "AMS",
+        "90IJ",
+        "IJburg College",
+        Sector::Vo,
+        "Amsterdam",
+        None,
+    )
+    .await?;
+    school(
+        db,
+        admin,
+        "AMS",
+        "90RA",
+        "ROC van Amsterdam",
+        Sector::Mbo,
+        "Amsterdam",
+        None,
+    )
+    .await?;
+    school(
+        db,
+        admin,
+        "AMS",
+        "90RA01",
+        "MBO College Zuid",
+        Sector::Mbo,
+        "Amsterdam",
+        Some("90RA"),
+    )
+    .await?;
+    school(
+        db,
+        admin,
+        "AMS",
+        "90RA02",
+        "MBO College Zuidoost",
+        Sector::Mbo,
+        "Amsterdam",
+        Some("90RA"),
+    )
+    .await?;
+    vmbo_programme(db, admin, "90IJ", "vmbo TL", Leerweg::Tl, None).await?;
+    vmbo_programme(
+        db,
+        admin,
+        "90IJ",
+        "vmbo KB Economie en ondernemen",
+        Leerweg::Kb,
+        Some(Profile::Eo),
+    )
+    .await?;
+    mbo_programme(db, admin, "90RA01", "Sport en Bewegen", "90001", 4).await?;
+    mbo_programme(db, admin, "90RA02", "Handel en Ondernemen", "90002", 4).await?;
+    mbo_programme(db, admin, "90RA02", "Verkoper", "90003", 2).await?;
+
+    let code = "IJBURG-ROCVA";
+    once(
+        leerlab::create_leerlab(db, admin, NewLeerlab {
+            region_code: "AMS".into(),
+            code: code.into(),
+            name: "Leerlab IJburg College – ROC van Amsterdam".into(),
+            kind: LeerlabKind::DoorlopendeLeerroute,
+            focus: Some("LOB: kiezen vóór het examen, levensvaardigheden en een coach die blijft".into()),
+            target_group: Some("Alle derdejaars TL-leerlingen, niet alleen wie naar de partneropleidingen gaat".into()),
+            starts_on: Some(date(2024, 8, 19)),
+        })
+        .await,
+    )
+    .await?;
+    for brin in ["90IJ", "90RA01", "90RA02"] {
+        once(leerlab::add_partner(db, admin, code, brin).await).await?;
+    }
+    for crebo in ["90001", "90002"] {
+        let programme = programme::Entity::find()
+            .filter(programme::Column::Crebo.eq(crebo))
+            .one(db)
+            .await?;
+        if let Some(programme) = programme {
+            once(leerlab::add_target_programme(db, admin, code, programme.id).await).await?;
+        }
+    }
+    leerlab::update_leerlab(db, admin, code, LeerlabChanges {
+        status: Some(LeerlabStatus::Running),
+        agreement_signed_on: Some(Some(date(2024, 6, 3))),
+        transfer_option: Some(Some(
+            "Wie de route verlaat, stroomt in op mbo-niveau 2 bij ROC van Amsterdam en haalt daar een startkwalificatie.".into(),
+        )),
+        ..Default::default()
+    })
+    .await?;
+
+    use PersonFunction::*;
+    let team = [
+        (
+            "Sanne de Vries",
+            "s.devries@ijburgcollege.demo",
+            ProjectLead,
+            Some("90IJ"),
+            Team::ProjectTeam,
+            Some("projectleider vo"),
+        ),
+        (
+            "Youssef El Amrani",
+            "y.elamrani@rocva.demo",
+            ProjectLead,
+            Some("90RA"),
+            Team::ProjectTeam,
+            Some("projectleider mbo"),
+        ),
+        (
+            "Marieke Jansen",
+            "m.jansen@verbinder-ams.demo",
+            Coordinator,
+            None,
+            Team::ProjectTeam,
+            Some("Verbinder"),
+        ),
+        (
+            "Peter Bakker",
+            "p.bakker@ijburgcollege.demo",
+            Manager,
+            Some("90IJ"),
+            Team::SteeringGroup,
+            Some("directeur vo"),
+        ),
+        (
+            "Anita Koster",
+            "a.koster@rocva.demo",
+            Manager,
+            Some("90RA"),
+            Team::SteeringGroup,
+            Some("directeur MBO College Zuid"),
+        ),
+        (
+            "Dewi Hartono",
+            "d.hartono@rocva.demo",
+            Teacher,
+            Some("90RA01"),
+            Team::DevelopmentGroup,
+            Some("docent mbo"),
+        ),
+        (
+            "Kees Visser",
+            "k.visser@rocva.demo",
+            Teacher,
+            Some("90RA02"),
+            Team::DevelopmentGroup,
+            Some("docent mbo"),
+        ),
+        (
+            "Fatima Bouzid",
+            "f.bouzid@ijburgcollege.demo",
+            Teacher,
+            Some("90IJ"),
+            Team::DevelopmentGroup,
+            Some("docent vo"),
+        ),
+        (
+            "Joris Smit",
+            "j.smit@ijburgcollege.demo",
+            Teacher,
+            Some("90IJ"),
+            Team::DevelopmentGroup,
+            Some("docent vo"),
+        ),
+        (
+            "Lotte Mulder",
+            "l.mulder@ijburgcollege.demo",
+            LobStaff,
+            Some("90IJ"),
+            Team::DevelopmentGroup,
+            Some("decaan"),
+        ),
+        (
+            "Mehmet Yilmaz",
+            "m.yilmaz@rocva.demo",
+            LobStaff,
+            Some("90RA"),
+            Team::DevelopmentGroup,
+            Some("loopbaancoach"),
+        ),
+    ];
+    for (name, email, function, brin, team, role) in team {
+        let id = person(db, admin, name, email, function, brin).await?;
+        member(db, admin, code, id, team, role).await?;
+    }
+    person(
+        db,
+        admin,
+        "Noor Hendriks",
+        "n.hendriks@ijburgcollege.demo",
+        Coach,
+        Some("90IJ"),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn harderwijk(db: &DatabaseConnection, admin: &Viewer) -> AppResult<()> {
+    once(catalogue::create_region(db, admin, "HDW", "Harderwijk").await).await?;
+    school(
+        db,
+        admin,
+        "HDW",
+        "91CN",
+        "Christelijk College Nassau-Veluwe",
+        Sector::Vo,
+        "Harderwijk",
+        None,
+    )
+    .await?;
+    school(
+        db,
+        admin,
+        "HDW",
+        "91MC",
+        "Morgen College",
+        Sector::Vo,
+        "Harderwijk",
+        None,
+    )
+    .await?;
+    school(
+        db,
+        admin,
+        "HDW",
+        "91PC",
+        "Pallas Athene College",
+        Sector::Vo,
+        "Ede",
+        None,
+    )
+    .await?;
+    school(
+        db,
+        admin,
+        "HDW",
+        "91LS",
+        "Landstede MBO",
+        Sector::Mbo,
+        "Harderwijk",
+        None,
+    )
+    .await?;
+    vmbo_programme(
+        db,
+        admin,
+        "91CN",
+        "vmbo BB Zorg en welzijn",
+        Leerweg::Bb,
+        Some(Profile::Zw),
+    )
+    .await?;
+    vmbo_programme(
+        db,
+        admin,
+        "91MC",
+        "vmbo KB Produceren, installeren en energie",
+        Leerweg::Kb,
+        Some(Profile::Pie),
+    )
+    .await?;
+    mbo_programme(db, admin, "91LS", "Helpende Zorg en Welzijn", "90011", 2).await?;
+    mbo_programme(
+        db,
+        admin,
+        "91LS",
+        "Eerste Monteur Elektrotechniek",
+        "90012",
+        3,
+    )
+    .await?;
+    once(
+        leerlab::create_leerlab(
+            db,
+            admin,
+            NewLeerlab {
+                region_code: "HDW".into(),
+                code: "HDW-ZORG".into(),
+                name: "Leerlijn Zorg Harderwijk".into(),
+                kind: LeerlabKind::Leerlijn,
+                focus: Some("Zorg en welzijn: inhoudelijke afstemming vmbo BB/KB – mbo 2".into()),
+                target_group: Some("vmbo BB/KB Z&W".into()),
+                starts_on: Some(date(2025, 8, 25)),
+            },
+        )
+        .await,
+    )
+    .await?;
+    for brin in ["91CN", "91LS"] {
+        once(leerlab::add_partner(db, admin, "HDW-ZORG", brin).await).await?;
+    }
+    Ok(())
+}

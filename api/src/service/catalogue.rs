@@ -1,0 +1,497 @@
+//! Regions, schools, programmes and people: the public catalogue of a region.
+
+use entity::{person, programme, region, school};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
+    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+};
+
+use super::{Page, PageArgs, optional_text, page_by_id, required_text};
+use crate::{
+    audit,
+    auth::{Role, Viewer, policy::ensure},
+    db,
+    domain::{
+        Leerweg, PersonFunction, Profile, Sector, valid_brin, valid_code, valid_crebo, valid_level,
+    },
+    error::{AppError, AppResult, is_unique_violation},
+};
+
+/// Filters of `schools(filter:)`.
+#[derive(Clone, Debug, Default)]
+pub struct SchoolFilter {
+    pub region_code: Option<String>,
+    pub sector: Option<Sector>,
+    /// Case-insensitive part of the name.
+    pub name: Option<String>,
+    pub city: Option<String>,
+}
+
+/// Filters of `programmes(filter:)`.
+#[derive(Clone, Debug, Default)]
+pub struct ProgrammeFilter {
+    pub school_brin: Option<String>,
+    pub sector: Option<Sector>,
+    pub crebo: Option<String>,
+}
+
+pub async fn region_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> AppResult<Option<region::Model>> {
+    Ok(region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+pub async fn school_by_brin(
+    db: &impl ConnectionTrait,
+    brin: &str,
+) -> AppResult<Option<school::Model>> {
+    Ok(school::Entity::find()
+        .filter(school::Column::Brin.eq(brin.trim().to_uppercase()))
+        .one(db)
+        .await?)
+}
+
+/// The region with `code`, or `NOT_FOUND` naming the input `field`.
+pub async fn require_region(
+    db: &impl ConnectionTrait,
+    code: &str,
+    field: &str,
+) -> AppResult<region::Model> {
+    region_by_code(db, code)
+        .await?
+        .ok_or_else(|| AppError::not_found_in(field, format!("no region with code `{code}`")))
+}
+
+/// The school with `brin`, or `NOT_FOUND` naming the input `field`.
+pub async fn require_school(
+    db: &impl ConnectionTrait,
+    brin: &str,
+    field: &str,
+) -> AppResult<school::Model> {
+    school_by_brin(db, brin)
+        .await?
+        .ok_or_else(|| AppError::not_found_in(field, format!("no school with BRIN `{brin}`")))
+}
+
+pub async fn list_regions(
+    db: &DatabaseConnection,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<region::Model>> {
+    page_by_id(
+        db,
+        region::Entity::find(),
+        region::Column::Id,
+        page,
+        want_total,
+    )
+    .await
+}
+
+pub async fn list_schools(
+    db: &DatabaseConnection,
+    filter: &SchoolFilter,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<school::Model>> {
+    let mut condition = Condition::all();
+    if let Some(code) = &filter.region_code {
+        let region_ids = region::Entity::find()
+            .select_only()
+            .column(region::Column::Id)
+            .filter(region::Column::Code.eq(code.as_str()))
+            .into_query();
+        condition = condition.add(school::Column::RegionId.in_subquery(region_ids));
+    }
+    if let Some(sector) = filter.sector {
+        condition = condition.add(school::Column::Sector.eq(sector.as_str()));
+    }
+    if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        condition = condition.add(contains_ignoring_case(school::Column::Name, name));
+    }
+    if let Some(city) = filter.city.as_deref().filter(|c| !c.trim().is_empty()) {
+        condition = condition.add(contains_ignoring_case(school::Column::City, city));
+    }
+    page_by_id(
+        db,
+        school::Entity::find().filter(condition),
+        school::Column::Id,
+        page,
+        want_total,
+    )
+    .await
+}
+
+pub async fn list_programmes(
+    db: &DatabaseConnection,
+    filter: &ProgrammeFilter,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<programme::Model>> {
+    let mut condition = Condition::all();
+    if let Some(brin) = &filter.school_brin {
+        let school_ids = school::Entity::find()
+            .select_only()
+            .column(school::Column::Id)
+            .filter(school::Column::Brin.eq(brin.trim().to_uppercase()))
+            .into_query();
+        condition = condition.add(programme::Column::SchoolId.in_subquery(school_ids));
+    }
+    if let Some(sector) = filter.sector {
+        let school_ids = school::Entity::find()
+            .select_only()
+            .column(school::Column::Id)
+            .filter(school::Column::Sector.eq(sector.as_str()))
+            .into_query();
+        condition = condition.add(programme::Column::SchoolId.in_subquery(school_ids));
+    }
+    if let Some(crebo) = &filter.crebo {
+        condition = condition.add(programme::Column::Crebo.eq(crebo.as_str()));
+    }
+    page_by_id(
+        db,
+        programme::Entity::find().filter(condition),
+        programme::Column::Id,
+        page,
+        want_total,
+    )
+    .await
+}
+
+fn contains_ignoring_case(column: impl ColumnTrait, text: &str) -> sea_orm::sea_query::SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(column)))
+        .like(LikeExpr::new(super::like_pattern(text.trim())).escape('\\'))
+}
+
+/// `createRegion`: admin only.
+pub async fn create_region(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    code: &str,
+    name: &str,
+) -> AppResult<region::Model> {
+    ensure(viewer.is_admin())?;
+    let code = code.trim();
+    if !valid_code(code) {
+        return Err(AppError::bad_input(
+            "code",
+            "a region code is 1 to 32 letters, digits, `-` or `_`",
+        ));
+    }
+    let name = required_text("name", name, 200)?;
+    let txn = db::begin_write(db).await?;
+    let region = region::ActiveModel {
+        code: Set(code.to_owned()),
+        name: Set(name),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| conflict_on_duplicate(e, format!("a region with code `{code}` already exists")))?;
+    audit::record_write(&txn, viewer, "region.create", format!("Region:{code}")).await?;
+    txn.commit().await?;
+    Ok(region)
+}
+
+/// What `createSchool` takes.
+pub struct NewSchool {
+    pub region_code: String,
+    pub brin: String,
+    pub name: String,
+    pub sector: Sector,
+    pub city: Option<String>,
+    pub parent_brin: Option<String>,
+}
+
+/// `createSchool`: a coordinator in their own region, or admin.
+pub async fn create_school(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: NewSchool,
+) -> AppResult<school::Model> {
+    let region = require_region(db, &input.region_code, "regionCode").await?;
+    ensure(viewer.covers_region(region.id) && viewer.role() != Role::Integration)?;
+    let brin = input.brin.trim().to_uppercase();
+    if !valid_brin(&brin) {
+        return Err(AppError::bad_input(
+            "brin",
+            format!(
+                "`{}` is not a BRIN: 2 digits, 2 capital letters, optionally 2 digits",
+                input.brin
+            ),
+        ));
+    }
+    let name = required_text("name", &input.name, 200)?;
+    let city = optional_text("city", input.city.as_deref(), 100)?;
+    let parent_id = match &input.parent_brin {
+        Some(parent) => Some(valid_parent(db, parent, region.id, input.sector).await?.id),
+        None => None,
+    };
+    let txn = db::begin_write(db).await?;
+    let school = school::ActiveModel {
+        region_id: Set(region.id),
+        parent_id: Set(parent_id),
+        brin: Set(brin.clone()),
+        name: Set(name),
+        sector: Set(input.sector.as_str().to_owned()),
+        city: Set(city),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| conflict_on_duplicate(e, format!("a school with BRIN `{brin}` already exists")))?;
+    audit::record_write(&txn, viewer, "school.create", format!("School:{brin}")).await?;
+    txn.commit().await?;
+    Ok(school)
+}
+
+/// A parent (an ROC above its colleges) must be in the same region and sector.
+async fn valid_parent(
+    db: &impl ConnectionTrait,
+    brin: &str,
+    region_id: i64,
+    sector: Sector,
+) -> AppResult<school::Model> {
+    let parent = school_by_brin(db, brin).await?.ok_or_else(|| {
+        AppError::bad_input("parentBrin", format!("no school with BRIN `{brin}`"))
+    })?;
+    if parent.region_id != region_id || parent.sector != sector.as_str() {
+        return Err(AppError::bad_input(
+            "parentBrin",
+            "the parent school must be in the same region and sector",
+        ));
+    }
+    Ok(parent)
+}
+
+/// What `updateSchool` may change; `None` leaves a field as it is.
+pub struct SchoolChanges {
+    pub name: Option<String>,
+    pub city: Option<Option<String>>,
+    pub parent_brin: Option<Option<String>>,
+}
+
+/// `updateSchool`: a coordinator of the school's region, or admin.
+pub async fn update_school(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    brin: &str,
+    changes: SchoolChanges,
+) -> AppResult<school::Model> {
+    let school = require_school(db, brin, "brin").await?;
+    ensure(viewer.covers_region(school.region_id) && viewer.role() != Role::Integration)?;
+    let mut active: school::ActiveModel = school.clone().into();
+    if let Some(name) = &changes.name {
+        active.name = Set(required_text("name", name, 200)?);
+    }
+    if let Some(city) = &changes.city {
+        active.city = Set(optional_text("city", city.as_deref(), 100)?);
+    }
+    if let Some(parent) = &changes.parent_brin {
+        let sector = Sector::from_db(&school.sector);
+        active.parent_id = Set(match parent {
+            Some(parent) if parent.trim().eq_ignore_ascii_case(&school.brin) => {
+                return Err(AppError::bad_input(
+                    "parentBrin",
+                    "a school cannot be its own parent",
+                ));
+            }
+            Some(parent) => Some(valid_parent(db, parent, school.region_id, sector).await?.id),
+            None => None,
+        });
+    }
+    let txn = db::begin_write(db).await?;
+    let school = active.update(&txn).await?;
+    audit::record_write(
+        &txn,
+        viewer,
+        "school.update",
+        format!("School:{}", school.brin),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(school)
+}
+
+/// What `createProgramme` takes.
+pub struct NewProgramme {
+    pub school_brin: String,
+    pub name: String,
+    pub crebo: Option<String>,
+    pub level: Option<i32>,
+    pub leerweg: Option<Leerweg>,
+    pub profile: Option<Profile>,
+}
+
+/// `createProgramme`: staff of the school, a coordinator of its region, or admin.
+/// An mbo programme has a crebo and a level; a vmbo programme a leerweg (and usually a profiel).
+pub async fn create_programme(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: NewProgramme,
+) -> AppResult<programme::Model> {
+    let school = require_school(db, &input.school_brin, "schoolBrin").await?;
+    ensure(can_manage_school(viewer, &school))?;
+    let name = required_text("name", &input.name, 200)?;
+    match Sector::from_db(&school.sector) {
+        Sector::Mbo => {
+            let crebo = input.crebo.as_deref().map(str::trim).unwrap_or_default();
+            if !valid_crebo(crebo) {
+                return Err(AppError::bad_input(
+                    "crebo",
+                    "an mbo programme needs a crebo code of 5 digits",
+                ));
+            }
+            if !input.level.is_some_and(valid_level) {
+                return Err(AppError::bad_input(
+                    "level",
+                    "an mbo programme needs a level from 1 to 4",
+                ));
+            }
+            if input.leerweg.is_some() || input.profile.is_some() {
+                let field = if input.leerweg.is_some() {
+                    "leerweg"
+                } else {
+                    "profile"
+                };
+                return Err(AppError::bad_input(
+                    field,
+                    "leerweg and profile are for vmbo programmes only",
+                ));
+            }
+        }
+        Sector::Vo => {
+            if input.crebo.is_some() || input.level.is_some() {
+                let field = if input.crebo.is_some() {
+                    "crebo"
+                } else {
+                    "level"
+                };
+                return Err(AppError::bad_input(
+                    field,
+                    "crebo and level are for mbo programmes only",
+                ));
+            }
+            if input.leerweg.is_none() {
+                return Err(AppError::bad_input(
+                    "leerweg",
+                    "a vmbo programme needs a leerweg",
+                ));
+            }
+        }
+    }
+    let txn = db::begin_write(db).await?;
+    let programme = programme::ActiveModel {
+        school_id: Set(school.id),
+        name: Set(name),
+        crebo: Set(input.crebo.map(|c| c.trim().to_owned())),
+        level: Set(input.level.map(|l| l as i16)),
+        leerweg: Set(input.leerweg.map(|l| l.as_str().to_owned())),
+        profile: Set(input.profile.map(|p| p.as_str().to_owned())),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        conflict_on_duplicate(
+            e,
+            format!("school `{}` already has this programme", school.brin),
+        )
+    })?;
+    audit::record_write(
+        &txn,
+        viewer,
+        "programme.create",
+        format!("Programme:{}", programme.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(programme)
+}
+
+/// What `createPerson` takes.
+pub struct NewPerson {
+    pub name: String,
+    pub email: Option<String>,
+    pub function: PersonFunction,
+    pub school_brin: Option<String>,
+}
+
+/// `createPerson`: staff of the person's school, a coordinator (of the school's region), or admin.
+pub async fn create_person(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: NewPerson,
+) -> AppResult<person::Model> {
+    let school = match &input.school_brin {
+        Some(brin) => Some(require_school(db, brin, "schoolBrin").await?),
+        None => None,
+    };
+    match &school {
+        Some(school) => ensure(can_manage_school(viewer, school))?,
+        None => ensure(viewer.is_admin() || viewer.role() == Role::Coordinator)?,
+    }
+    let name = required_text("name", &input.name, 200)?;
+    let email = optional_text("email", input.email.as_deref(), 254)?.map(|e| e.to_lowercase());
+    if email.as_deref().is_some_and(|e| !looks_like_email(e)) {
+        return Err(AppError::bad_input("email", "not an e-mail address"));
+    }
+    let txn = db::begin_write(db).await?;
+    let person = person::ActiveModel {
+        school_id: Set(school.map(|s| s.id)),
+        name: Set(name),
+        email: Set(email),
+        function: Set(input.function.as_str().to_owned()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        conflict_on_duplicate(
+            e,
+            "a person with this e-mail address already exists".to_owned(),
+        )
+    })?;
+    audit::record_write(
+        &txn,
+        viewer,
+        "person.create",
+        format!("Person:{}", person.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(person)
+}
+
+fn looks_like_email(email: &str) -> bool {
+    email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
+    })
+}
+
+/// Who may manage a school's own things (programmes, people, calendar, hosted activities):
+/// its staff, a coordinator of its region, or admin.
+pub fn can_manage_school(viewer: &Viewer, school: &school::Model) -> bool {
+    match viewer.role() {
+        Role::Admin => true,
+        Role::SchoolStaff => viewer.covers_school(school.id),
+        Role::Coordinator => viewer.covers_region(school.region_id),
+        _ => false,
+    }
+}
+
+/// Turns a unique-key violation into `CONFLICT` with a message that names the key.
+pub fn conflict_on_duplicate(err: sea_orm::DbErr, message: String) -> AppError {
+    if is_unique_violation(&err) {
+        AppError::Conflict(message)
+    } else {
+        AppError::Database(err)
+    }
+}

@@ -1,0 +1,154 @@
+//! The logic and SQL of each domain, callable from GraphQL, the CLI and tests alike.
+//! Nothing here knows about GraphQL; scope checks take the [`Viewer`](crate::auth::Viewer).
+
+pub mod audit_log;
+pub mod catalogue;
+pub mod leerlab;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+
+use crate::{
+    error::{AppError, AppResult},
+    ids,
+};
+
+/// Page size when a client gives no `first`.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+/// Largest `first` a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// Forward pagination: at most `first` rows after the row with id `after`.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub struct PageArgs {
+    pub first: u64,
+    pub after: Option<i64>,
+}
+
+impl PageArgs {
+    /// Validates `first` (0..=100) and decodes an id cursor.
+    pub fn new(first: Option<i32>, after: Option<&str>) -> AppResult<Self> {
+        let first = match first {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if (0..=MAX_PAGE_SIZE as i32).contains(&n) => n as u64,
+            Some(_) => {
+                return Err(AppError::bad_input(
+                    "first",
+                    format!("`first` must be between 0 and {MAX_PAGE_SIZE}"),
+                ));
+            }
+        };
+        let after = match after {
+            None => None,
+            Some(cursor) => Some(
+                ids::decode_cursor(cursor)?
+                    .parse::<i64>()
+                    .map_err(|_| AppError::bad_input("after", "not a cursor of this list"))?,
+            ),
+        };
+        Ok(PageArgs { first, after })
+    }
+
+    /// The complexity a connection field adds: its page size times its children.
+    pub fn complexity(first: Option<i32>, child: usize) -> usize {
+        let first = first.map_or(DEFAULT_PAGE_SIZE as usize, |n| n.clamp(0, 100) as usize);
+        first.max(1) * child + 1
+    }
+}
+
+/// One page of rows, with whether more follow and (when asked for) the total count.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// Cuts a fetch of `first + 1` rows down to `first`, noting whether there was more.
+    pub fn from_fetch(mut items: Vec<T>, first: u64, total: Option<i64>) -> Self {
+        let has_next = items.len() as u64 > first;
+        items.truncate(first as usize);
+        Page {
+            items,
+            has_next,
+            total,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next: self.has_next,
+            total: self.total,
+        }
+    }
+}
+
+/// Pages `select` by ascending id; counts all matching rows only when `want_total`.
+pub async fn page_by_id<E, C>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    id: C,
+    args: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+    C: ColumnTrait,
+{
+    let total = if want_total {
+        Some(select.clone().count(db).await? as i64)
+    } else {
+        None
+    };
+    let mut select = select;
+    if let Some(after) = args.after {
+        select = select.filter(id.gt(after));
+    }
+    let items = select
+        .order_by_asc(id)
+        .limit(args.first + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_fetch(items, args.first, total))
+}
+
+/// A required, trimmed, non-empty text of at most `max` characters.
+pub fn required_text(field: &str, value: &str, max: usize) -> AppResult<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` may not be empty"),
+        ));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::bad_input(
+            field,
+            format!("`{field}` may be at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// An optional text: trimmed, empty becomes `None`, at most `max` characters.
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => required_text(field, v, max).map(Some),
+    }
+}
+
+/// `%text%` for a case-insensitive LIKE, with the user's `%`, `_` and `\` taken literally.
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}

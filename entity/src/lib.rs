@@ -1,0 +1,11 @@
+//! sea-orm entities of Leerroute: one module per table, nothing else.
+
+pub mod audit_event;
+pub mod leerlab;
+pub mod leerlab_member;
+pub mod leerlab_partner;
+pub mod leerlab_target_programme;
+pub mod person;
+pub mod programme;
+pub mod region;
+pub mod school;

@@ -1,0 +1,22 @@
+//! The schema history of Leerroute, runnable on SQLite and PostgreSQL alike.
+//!
+//! Every migration has a `down` so that a release can be rolled back; a test
+//! migrates up, all the way down and up again on both databases.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_catalogue;
+mod m20261128_000002_audit;
+mod util;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_catalogue::Migration),
+            Box::new(m20261128_000002_audit::Migration),
+        ]
+    }
+}
