@@ -136,10 +136,10 @@ impl From<AppError> for async_graphql::Error {
             match &err {
                 AppError::BadInput { field, details, .. } => {
                     ext.set("field", field.as_str());
-                    if let Some(details) = details {
-                        if let Ok(value) = async_graphql::Value::from_json(details.clone()) {
-                            ext.set("details", value);
-                        }
+                    if let Some(details) = details
+                        && let Ok(value) = async_graphql::Value::from_json(details.clone())
+                    {
+                        ext.set("details", value);
                     }
                 }
                 AppError::NotFound {

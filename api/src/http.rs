@@ -173,15 +173,15 @@ async fn read_batch(
                 &format!("unreadable GraphQL request: {other}"),
             ),
         })?;
-    if let BatchRequest::Batch(requests) = &batch {
-        if requests.len() > state.service.max_batch {
-            let message = format!("at most {} operations per batch", state.service.max_batch);
-            return Err(error_response(
-                StatusCode::BAD_REQUEST,
-                "QUERY_TOO_COMPLEX",
-                &message,
-            ));
-        }
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > state.service.max_batch
+    {
+        let message = format!("at most {} operations per batch", state.service.max_batch);
+        return Err(error_response(
+            StatusCode::BAD_REQUEST,
+            "QUERY_TOO_COMPLEX",
+            &message,
+        ));
     }
     Ok(batch)
 }

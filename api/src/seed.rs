@@ -44,12 +44,9 @@ async fn school(
     db: &DatabaseConnection,
     admin: &Viewer,
     region: &str,
-    brin: &str,
-    name: &str,
-    sector: Sector,
-    city: &str,
-    parent: Option<&str>,
+    school: (&str, &str, Sector, &str, Option<&str>),
 ) -> AppResult<()> {
+    let (brin, name, sector, city, parent) = school;
     let new = NewSchool {
         region_code: region.to_owned(),
         brin: brin.to_owned(),
@@ -161,44 +158,40 @@ async fn amsterdam(db: &DatabaseConnection, admin: &Viewer) -> AppResult<()> {
         db,
         admin,
         "AMS",
-        "90IJ",
-        "IJburg College",
-        Sector::Vo,
-        "Amsterdam",
-        None,
+        ("90IJ", "IJburg College", Sector::Vo, "Amsterdam", None),
     )
     .await?;
     school(
         db,
         admin,
         "AMS",
-        "90RA",
-        "ROC van Amsterdam",
-        Sector::Mbo,
-        "Amsterdam",
-        None,
+        ("90RA", "ROC van Amsterdam", Sector::Mbo, "Amsterdam", None),
     )
     .await?;
     school(
         db,
         admin,
         "AMS",
-        "90RA01",
-        "MBO College Zuid",
-        Sector::Mbo,
-        "Amsterdam",
-        Some("90RA"),
+        (
+            "90RA01",
+            "MBO College Zuid",
+            Sector::Mbo,
+            "Amsterdam",
+            Some("90RA"),
+        ),
     )
     .await?;
     school(
         db,
         admin,
         "AMS",
-        "90RA02",
-        "MBO College Zuidoost",
-        Sector::Mbo,
-        "Amsterdam",
-        Some("90RA"),
+        (
+            "90RA02",
+            "MBO College Zuidoost",
+            Sector::Mbo,
+            "Amsterdam",
+            Some("90RA"),
+        ),
     )
     .await?;
     vmbo_programme(db, admin, "90IJ", "vmbo TL", Leerweg::Tl, None).await?;
@@ -364,44 +357,34 @@ async fn harderwijk(db: &DatabaseConnection, admin: &Viewer) -> AppResult<()> {
         db,
         admin,
         "HDW",
-        "91CN",
-        "Christelijk College Nassau-Veluwe",
-        Sector::Vo,
-        "Harderwijk",
-        None,
+        (
+            "91CN",
+            "Christelijk College Nassau-Veluwe",
+            Sector::Vo,
+            "Harderwijk",
+            None,
+        ),
     )
     .await?;
     school(
         db,
         admin,
         "HDW",
-        "91MC",
-        "Morgen College",
-        Sector::Vo,
-        "Harderwijk",
-        None,
+        ("91MC", "Morgen College", Sector::Vo, "Harderwijk", None),
     )
     .await?;
     school(
         db,
         admin,
         "HDW",
-        "91PC",
-        "Pallas Athene College",
-        Sector::Vo,
-        "Ede",
-        None,
+        ("91PC", "Pallas Athene College", Sector::Vo, "Ede", None),
     )
     .await?;
     school(
         db,
         admin,
         "HDW",
-        "91LS",
-        "Landstede MBO",
-        Sector::Mbo,
-        "Harderwijk",
-        None,
+        ("91LS", "Landstede MBO", Sector::Mbo, "Harderwijk", None),
     )
     .await?;
     vmbo_programme(

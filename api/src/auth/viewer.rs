@@ -62,19 +62,20 @@ impl Viewer {
                 .await?
                 .map(|r| r.id);
         }
-        if let Some(brin) = viewer.identity.school.clone() {
-            if let Some(home) = find_school_for_brin(db, &brin).await? {
-                viewer.school_region_id = Some(home.region_id);
-                viewer.school_id = Some(home.id);
-                viewer.school_ids = school::Entity::find()
-                    .filter(school::Column::ParentId.eq(home.id))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|s| s.id)
-                    .chain([home.id])
-                    .collect();
-            }
+        let brin = viewer.identity.school.clone();
+        if let Some(brin) = brin
+            && let Some(home) = find_school_for_brin(db, &brin).await?
+        {
+            viewer.school_region_id = Some(home.region_id);
+            viewer.school_id = Some(home.id);
+            viewer.school_ids = school::Entity::find()
+                .filter(school::Column::ParentId.eq(home.id))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| s.id)
+                .chain([home.id])
+                .collect();
         }
         let subject_id = |type_name| {
             let subject = viewer.identity.subject.as_deref()?;
