@@ -1,6 +1,8 @@
 //! sea-orm entities of Leerroute: one module per table, nothing else.
 
 pub mod audit_event;
+pub mod coach_assignment;
+pub mod enrolment;
 pub mod leerlab;
 pub mod leerlab_member;
 pub mod leerlab_partner;
@@ -9,3 +11,6 @@ pub mod person;
 pub mod programme;
 pub mod region;
 pub mod school;
+pub mod self_evaluation;
+pub mod self_evaluation_need;
+pub mod student;

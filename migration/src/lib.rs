@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_catalogue;
 mod m20261128_000002_audit;
+mod m20261128_000003_pupils;
 mod util;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_catalogue::Migration),
             Box::new(m20261128_000002_audit::Migration),
+            Box::new(m20261128_000003_pupils::Migration),
         ]
     }
 }

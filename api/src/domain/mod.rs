@@ -336,6 +336,62 @@ pub fn valid_pgn(pgn: &str) -> bool {
     is_bsn || is_onderwijsnummer
 }
 
+/// What became of an mbo enrolment.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EnrolmentStatus {
+    /// Still enrolled.
+    Enrolled,
+    /// Switched to another programme or school.
+    Switched,
+    /// Left without a diploma.
+    DroppedOut,
+    /// Obtained the diploma.
+    Graduated,
+}
+stored_as_text!(EnrolmentStatus {
+    Enrolled => "enrolled",
+    Switched => "switched",
+    DroppedOut => "dropped_out",
+    Graduated => "graduated",
+});
+
+/// Something a pupil says they need help with (self-evaluation).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Need {
+    /// Getting and using DigiD.
+    Digid,
+    /// Money: paying bills, a budget.
+    Finances,
+    /// DUO: student finance, travel product.
+    Duo,
+    /// Making and keeping appointments.
+    Appointments,
+    /// Planning work and time.
+    Planning,
+    /// Study skills.
+    StudySkills,
+    /// Finding or doing an internship.
+    Internship,
+    /// Choosing a programme.
+    StudyChoice,
+    /// Feeling well.
+    Wellbeing,
+    /// Something else (see the comment).
+    Other,
+}
+stored_as_text!(Need {
+    Digid => "DIGID",
+    Finances => "FINANCES",
+    Duo => "DUO",
+    Appointments => "APPOINTMENTS",
+    Planning => "PLANNING",
+    StudySkills => "STUDY_SKILLS",
+    Internship => "INTERNSHIP",
+    StudyChoice => "STUDY_CHOICE",
+    Wellbeing => "WELLBEING",
+    Other => "OTHER",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
