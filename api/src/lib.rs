@@ -10,6 +10,8 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod import;
+pub mod pseudonym;
 pub mod request_id;
 pub mod secrets;
 pub mod seed;
@@ -135,7 +137,69 @@ pub fn mint_token(args: TokenArgs) -> Result<String, String> {
     )
 }
 
-/// `leerroute import …`: not available until the pupils issue lands.
-pub async fn import_command(_kind: config::ImportCommand) -> Result<String, String> {
-    Err("import is not implemented yet".to_owned())
+/// `leerroute import vo-leavers|mbo-enrolments FILE`: one transaction, progress on a terminal,
+/// every bad row on stderr and a non-zero exit when the file is refused.
+pub async fn import_command(kind: config::ImportCommand) -> Result<String, String> {
+    use std::io::IsTerminal;
+    let (kind, args) = match kind {
+        config::ImportCommand::VoLeavers(args) => (import::ImportKind::VoLeavers, args),
+        config::ImportCommand::MboEnrolments(args) => (import::ImportKind::MboEnrolments, args),
+    };
+    let secrets = secrets::resolve(&args.database)?;
+    let db = open_database(&args.database).await?;
+    let file = std::fs::File::open(&args.file)
+        .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = indicatif::ProgressBar::new(size);
+    if std::io::stderr().is_terminal() {
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {wide_bar} {eta} left",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+    } else {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let progress_bar = bar.clone();
+    let progress: import::Progress = Arc::new(move |read| progress_bar.set_position(read));
+    let viewer = auth::Viewer::system("import");
+    let result = import::run(
+        &db,
+        &viewer,
+        &secrets.link,
+        kind,
+        Box::new(std::io::BufReader::new(file)),
+        Some(progress),
+    )
+    .await;
+    bar.finish_and_clear();
+    match result {
+        Ok(summary) => Ok(format!(
+            "imported {} {} rows: {} new, {} updated, {} unchanged; {} transitions changed",
+            summary.rows,
+            kind.name(),
+            summary.created,
+            summary.updated,
+            summary.unchanged,
+            summary.transitions_changed
+        )),
+        Err(error::AppError::BadInput {
+            message,
+            details: Some(details),
+            ..
+        }) => {
+            let mut lines = vec![message];
+            for row in details["errors"].as_array().into_iter().flatten() {
+                lines.push(format!(
+                    "  line {}, column {}: {}",
+                    row["line"],
+                    row["column"].as_str().unwrap_or("?"),
+                    row["reason"].as_str().unwrap_or("?")
+                ));
+            }
+            Err(lines.join("\n"))
+        }
+        Err(other) => Err(other.message()),
+    }
 }
