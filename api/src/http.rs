@@ -48,7 +48,7 @@ impl AppState {
         service: ServiceArgs,
     ) -> Result<Self, String> {
         Ok(AppState {
-            schema: build_schema(Some(db.clone()), &service),
+            schema: build_schema(Some(db.clone()), Some(&secrets.link), &service),
             verifier: TokenVerifier::new(&secrets.jwt, auth)?,
             db,
             secrets,

@@ -399,3 +399,84 @@ pub async fn small_region(app: &TestApp, region: &str, vo: &str, mbo: &str) {
         .await;
     }
 }
+
+/// A valid BSN derived from `n` (deterministic, passes the eleven test, never starts with `10`).
+pub fn bsn(n: u64) -> String {
+    let mut candidate = 200_000_000 + n * 10;
+    loop {
+        let digits: Vec<u64> = format!("{:08}", candidate / 10 % 100_000_000)
+            .bytes()
+            .map(|b| u64::from(b - b'0'))
+            .collect();
+        let sum: u64 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
+        let check = sum % 11;
+        if check < 10 {
+            return format!("{:08}{}", candidate / 10 % 100_000_000, check);
+        }
+        candidate += 10;
+    }
+}
+
+/// A valid onderwijsnummer derived from `n` (starts with `10`, s mod 11 = 5).
+pub fn onderwijsnummer(n: u64) -> String {
+    let mut body = 10_000_000 + n % 1_000_000;
+    loop {
+        let digits: Vec<i64> = format!("{body:08}")
+            .bytes()
+            .map(|b| i64::from(b - b'0'))
+            .collect();
+        let sum: i64 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
+        let last = sum - 5;
+        if let Some(d) = (0..=9).find(|d| (last - d).rem_euclid(11) == 0) {
+            return format!("{body:08}{d}");
+        }
+        body += 1;
+    }
+}
+
+impl TestApp {
+    /// Sends a GraphQL multipart request with one file bound to `variables.input.file`.
+    pub async fn upload(&self, token: Option<&str>, mutation: &str, csv: &str) -> Value {
+        let operations = json!({ "query": mutation, "variables": { "input": { "file": null } } });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+                    .file_name("upload.csv")
+                    .mime_str("text/csv")
+                    .expect("mime"),
+            );
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("POST multipart")
+            .json()
+            .await
+            .expect("JSON response")
+    }
+
+    /// Writes `csv` to a file in the test's folder and imports it with the CLI.
+    pub fn cli_import(&self, kind: &str, csv: &str) -> Output {
+        let path = self
+            ._dir
+            .path()
+            .join(format!("{kind}-{}.csv", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&path, csv).expect("write CSV");
+        self.cli(&["import", kind, path.to_str().expect("utf-8 path")])
+    }
+}
+
+/// The header of the vo-leavers format.
+pub const VO_HEADER: &str =
+    "pgn,school_brin,leerweg,profiel,school_year,exam_date,choice_crebo,choice_date,leerlab_code";
+/// The header of the mbo-enrolments format.
+pub const MBO_HEADER: &str = "pgn,school_brin,crebo,level,enrolled_on,status,status_date";

@@ -18,6 +18,8 @@ use crate::{
 pub struct Settings {
     /// Smallest count published in statistics.
     pub min_cell: i64,
+    /// Key that pseudonymises PGNs in uploads.
+    pub link_secret: String,
 }
 
 fn get<'a, T: Send + Sync + 'static>(ctx: &'a Context<'_>, what: &str) -> AppResult<&'a T> {

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
 use entity::{
-    leerlab, leerlab_member, leerlab_partner, leerlab_target_programme, person, programme, region,
-    school,
+    coach_assignment, leerlab, leerlab_member, leerlab_partner, leerlab_target_programme, person,
+    programme, region, school, self_evaluation,
 };
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
@@ -131,6 +131,13 @@ children!(
     leerlab_id
 );
 children!(CollegesOfSchool, school, ParentId, parent_id);
+children!(
+    CoachAssignmentsOfStudent,
+    coach_assignment,
+    StudentId,
+    student_id
+);
+children!(EvaluationsOfStudent, self_evaluation, StudentId, student_id);
 
 child_pages!(SchoolsOfRegion, school, "school", "region_id");
 child_pages!(LeerlabsOfRegion, leerlab, "leerlab", "region_id");

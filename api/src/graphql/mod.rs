@@ -9,6 +9,7 @@ pub mod context;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
+pub mod pupils;
 pub mod scalars;
 
 use async_graphql::{EmptySubscription, MaybeUndefined, MergedObject, Schema};
@@ -23,22 +24,32 @@ pub struct Query(
     leerlab::LeerlabQuery,
     access::AccessQuery,
     node::NodeQuery,
+    pupils::PupilQuery,
 );
 
 /// Every mutation of the service.
 #[derive(MergedObject, Default)]
-pub struct Mutation(catalogue::CatalogueMutation, leerlab::LeerlabMutation);
+pub struct Mutation(
+    catalogue::CatalogueMutation,
+    leerlab::LeerlabMutation,
+    pupils::PupilMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Builds the schema. `db` is `None` only to print the SDL.
-pub fn build_schema(db: Option<DatabaseConnection>, service: &ServiceArgs) -> AppSchema {
+/// Builds the schema. `db` and `link_secret` are `None` only to print the SDL.
+pub fn build_schema(
+    db: Option<DatabaseConnection>,
+    link_secret: Option<&str>,
+    service: &ServiceArgs,
+) -> AppSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(service.max_depth)
         .limit_complexity(service.max_complexity)
         .extension(Policy)
         .data(context::Settings {
             min_cell: service.min_cell,
+            link_secret: link_secret.unwrap_or_default().to_owned(),
         });
     if let Some(db) = db {
         builder = builder.data(db);
@@ -51,7 +62,7 @@ pub fn build_schema(db: Option<DatabaseConnection>, service: &ServiceArgs) -> Ap
 
 /// The SDL that `leerroute schema` prints and `api/schema.graphql` holds.
 pub fn sdl() -> String {
-    build_schema(None, &ServiceArgs::default()).sdl()
+    build_schema(None, None, &ServiceArgs::default()).sdl()
 }
 
 /// `MaybeUndefined` as "leave it" (`None`), "clear it" (`Some(None)`) or "set it".

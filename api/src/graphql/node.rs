@@ -4,11 +4,12 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use super::{
     catalogue::{Person, Programme, Region, School},
-    context::loader,
+    context::{audit, db, loader, viewer},
     leerlab::Leerlab,
     loaders::{LeerlabById, PersonById, ProgrammeById, RegionById, SchoolById},
+    pupils::Student,
 };
-use crate::{error::AppResult, ids};
+use crate::{error::AppResult, ids, service::pupils};
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -19,6 +20,7 @@ pub enum Node {
     Programme(Programme),
     Person(Person),
     Leerlab(Leerlab),
+    Student(Student),
 }
 
 #[derive(Default)]
@@ -53,6 +55,11 @@ impl NodeQuery {
                 .load_one(LeerlabById(row))
                 .await?
                 .map(|m| Node::Leerlab(Leerlab(m))),
+            "Student" => {
+                let student = pupils::get_student(db(ctx)?, viewer(ctx)?, row).await?;
+                audit(ctx)?.read("student.read", pupils::student_target(student.id));
+                Some(Node::Student(Student(student)))
+            }
             _ => None,
         })
     }

@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod catalogue;
 pub mod leerlab;
+pub mod pupils;
 pub mod statistics;
 
 use sea_orm::{

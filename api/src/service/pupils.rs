@@ -1,0 +1,410 @@
+//! Pupil records: who may see which pupil, and the writes on pupils (coach, self-evaluation).
+//!
+//! Scope lives in the SQL: every query on `student` carries [`scope`], so a pupil outside the
+//! caller's scope is never loaded, and "not yours" and "does not exist" look the same.
+
+use chrono::{NaiveDate, Utc};
+use entity::{coach_assignment, enrolment, person, self_evaluation, self_evaluation_need, student};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+};
+
+use super::{Page, PageArgs, catalogue, leerlab, optional_text, page_by_id};
+use crate::{
+    audit,
+    auth::{Role, Viewer, policy::ensure},
+    db,
+    domain::{EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear},
+    error::{AppError, AppResult},
+};
+
+/// The pupils a caller may see, as a condition on `student`; `None` when they may see none.
+///
+/// - vmbo staff: their school's leavers; mbo staff: pupils with an enrolment at their school;
+/// - a coach: the pupils currently assigned to them; a student: themselves; admin: everyone.
+pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
+    match viewer.role() {
+        Role::Admin => Some(Condition::all()),
+        Role::SchoolStaff if !viewer.school_ids.is_empty() => {
+            let enrolled_here = enrolment::Entity::find()
+                .select_only()
+                .column(enrolment::Column::Pseudonym)
+                .filter(enrolment::Column::SchoolId.is_in(viewer.school_ids.clone()))
+                .into_query();
+            Some(
+                Condition::any()
+                    .add(student::Column::SchoolId.is_in(viewer.school_ids.clone()))
+                    .add(student::Column::Pseudonym.in_subquery(enrolled_here)),
+            )
+        }
+        Role::Student => viewer
+            .student_id
+            .map(|id| Condition::all().add(student::Column::Id.eq(id))),
+        Role::Coach => viewer.person_id.map(|person| {
+            let assigned = coach_assignment::Entity::find()
+                .select_only()
+                .column(coach_assignment::Column::StudentId)
+                .filter(coach_assignment::Column::PersonId.eq(person))
+                .filter(current_assignment(today))
+                .into_query();
+            Condition::all().add(student::Column::Id.in_subquery(assigned))
+        }),
+        _ => None,
+    }
+}
+
+/// An assignment that runs on `today`.
+fn current_assignment(today: NaiveDate) -> Condition {
+    Condition::all()
+        .add(coach_assignment::Column::StartsOn.lte(today))
+        .add(
+            Condition::any()
+                .add(coach_assignment::Column::EndsOn.is_null())
+                .add(coach_assignment::Column::EndsOn.gte(today)),
+        )
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Filters of `students(filter:)`.
+#[derive(Clone, Debug, Default)]
+pub struct StudentFilter {
+    pub school_brin: Option<String>,
+    pub school_year: Option<String>,
+    pub leerweg: Option<Leerweg>,
+    pub profile: Option<Profile>,
+    pub leerlab_code: Option<String>,
+    pub has_transition: Option<bool>,
+}
+
+/// Filters of `transitions(filter:)`.
+#[derive(Clone, Debug, Default)]
+pub struct TransitionFilter {
+    pub vo_school_brin: Option<String>,
+    pub mbo_school_brin: Option<String>,
+    pub school_year: Option<String>,
+    pub crebo: Option<String>,
+    pub status: Option<EnrolmentStatus>,
+}
+
+/// A condition that matches nothing (an unknown code in a filter).
+fn nothing() -> Condition {
+    Condition::all().add(student::Column::Id.lt(0))
+}
+
+async fn school_condition(
+    db: &impl ConnectionTrait,
+    brin: &str,
+    column: student::Column,
+) -> AppResult<Condition> {
+    Ok(match catalogue::school_by_brin(db, brin).await? {
+        Some(school) => Condition::all().add(column.eq(school.id)),
+        None => nothing(),
+    })
+}
+
+fn school_year_condition(year: &str) -> AppResult<Condition> {
+    let year = SchoolYear::parse(year).ok_or_else(|| {
+        AppError::bad_input(
+            "schoolYear",
+            format!("`{year}` is not a school year like 2024-2025"),
+        )
+    })?;
+    Ok(Condition::all().add(student::Column::Cohort.eq(year.0)))
+}
+
+pub async fn list_students(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &StudentFilter,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<student::Model>> {
+    let Some(scope) = scope(viewer, today()) else {
+        return Err(AppError::Forbidden);
+    };
+    let mut condition = Condition::all().add(scope);
+    if let Some(brin) = &filter.school_brin {
+        condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
+    }
+    if let Some(year) = &filter.school_year {
+        condition = condition.add(school_year_condition(year)?);
+    }
+    if let Some(leerweg) = filter.leerweg {
+        condition = condition.add(student::Column::Leerweg.eq(leerweg.as_str()));
+    }
+    if let Some(profile) = filter.profile {
+        condition = condition.add(student::Column::Profile.eq(profile.as_str()));
+    }
+    if let Some(code) = &filter.leerlab_code {
+        condition = condition.add(match leerlab::leerlab_by_code(db, code).await? {
+            Some(lab) => Condition::all().add(student::Column::LeerlabId.eq(lab.id)),
+            None => nothing(),
+        });
+    }
+    if let Some(has) = filter.has_transition {
+        condition = condition.add(if has {
+            student::Column::EnrolmentId.is_not_null()
+        } else {
+            student::Column::EnrolmentId.is_null()
+        });
+    }
+    page_by_id(
+        db,
+        student::Entity::find().filter(condition),
+        student::Column::Id,
+        page,
+        want_total,
+    )
+    .await
+}
+
+pub async fn list_transitions(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &TransitionFilter,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<student::Model>> {
+    let Some(scope) = scope(viewer, today()) else {
+        return Err(AppError::Forbidden);
+    };
+    let mut condition = Condition::all()
+        .add(scope)
+        .add(student::Column::EnrolmentId.is_not_null());
+    if let Some(brin) = &filter.vo_school_brin {
+        condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
+    }
+    if let Some(brin) = &filter.mbo_school_brin {
+        condition =
+            condition.add(school_condition(db, brin, student::Column::TransitionSchoolId).await?);
+    }
+    if let Some(year) = &filter.school_year {
+        condition = condition.add(school_year_condition(year)?);
+    }
+    if let Some(crebo) = &filter.crebo {
+        condition = condition.add(student::Column::TransitionCrebo.eq(crebo.as_str()));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(student::Column::TransitionStatus.eq(status.as_str()));
+    }
+    page_by_id(
+        db,
+        student::Entity::find().filter(condition),
+        student::Column::Id,
+        page,
+        want_total,
+    )
+    .await
+}
+
+/// One pupil the caller may see. Out of scope and nonexistent give the same `FORBIDDEN`
+/// (admin, who sees everything, gets `NOT_FOUND` for an id that does not exist).
+pub async fn get_student(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<student::Model> {
+    let scope = scope(viewer, today()).ok_or(AppError::Forbidden)?;
+    let found = student::Entity::find_by_id(id)
+        .filter(scope)
+        .one(db)
+        .await?;
+    match found {
+        Some(student) => Ok(student),
+        None if viewer.is_admin() => Err(AppError::not_found("no such student")),
+        None => Err(AppError::Forbidden),
+    }
+}
+
+/// `assignCoach`: a person whose function is coach becomes the pupil's supercoach from `from`;
+/// the previous assignment ends the day before (the history is kept).
+pub async fn assign_coach(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    student_id: i64,
+    person_id: i64,
+    from: NaiveDate,
+) -> AppResult<student::Model> {
+    ensure(viewer.is_admin() || viewer.role() == Role::SchoolStaff)?;
+    let student = get_student(db, viewer, student_id).await?;
+    let coach = person::Entity::find_by_id(person_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found_in("personId", "no such person"))?;
+    if PersonFunction::from_db(&coach.function) != PersonFunction::Coach {
+        return Err(AppError::bad_input(
+            "personId",
+            "only a person whose function is COACH can be a supercoach",
+        ));
+    }
+    let txn = db::begin_write(db).await?;
+    let open = coach_assignment::Entity::find()
+        .filter(coach_assignment::Column::StudentId.eq(student.id))
+        .filter(
+            Condition::any()
+                .add(coach_assignment::Column::EndsOn.is_null())
+                .add(coach_assignment::Column::EndsOn.gte(from)),
+        )
+        .order_by_asc(coach_assignment::Column::StartsOn)
+        .all(&txn)
+        .await?;
+    for assignment in open {
+        if assignment.starts_on >= from {
+            return Err(AppError::bad_input(
+                "from",
+                format!(
+                    "the pupil already has a coach from {}; assign from a later date",
+                    assignment.starts_on
+                ),
+            ));
+        }
+        let mut active: coach_assignment::ActiveModel = assignment.into();
+        active.ends_on = Set(from.pred_opt());
+        active.update(&txn).await?;
+    }
+    coach_assignment::ActiveModel {
+        student_id: Set(student.id),
+        person_id: Set(coach.id),
+        starts_on: Set(from),
+        ends_on: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record_write(
+        &txn,
+        viewer,
+        "student.coach.assign",
+        student_target(student.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(student)
+}
+
+/// What a pupil says in a self-evaluation.
+pub struct NewEvaluation {
+    pub wellbeing: i32,
+    pub study_skills: i32,
+    pub life_skills: i32,
+    pub choice_certainty: i32,
+    pub needs: Vec<Need>,
+    pub comment: Option<String>,
+}
+
+/// `submitSelfEvaluation`: a pupil evaluates their own route (admin may too, e.g. from paper).
+pub async fn submit_self_evaluation(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    student_id: i64,
+    input: NewEvaluation,
+) -> AppResult<self_evaluation::Model> {
+    ensure(viewer.is_admin() || viewer.student_id == Some(student_id))?;
+    let student = get_student(db, viewer, student_id).await?;
+    let scores = [
+        ("wellbeing", input.wellbeing),
+        ("studySkills", input.study_skills),
+        ("lifeSkills", input.life_skills),
+        ("choiceCertainty", input.choice_certainty),
+    ];
+    for (field, score) in scores {
+        if !(1..=5).contains(&score) {
+            return Err(AppError::bad_input(
+                field,
+                format!("`{field}` is a score from 1 to 5"),
+            ));
+        }
+    }
+    let mut needs = input.needs.clone();
+    needs.sort();
+    needs.dedup();
+    let comment = optional_text("comment", input.comment.as_deref(), 4000)?;
+    let txn = db::begin_write(db).await?;
+    let evaluation = self_evaluation::ActiveModel {
+        student_id: Set(student.id),
+        submitted_at: Set(Utc::now()),
+        wellbeing: Set(input.wellbeing as i16),
+        study_skills: Set(input.study_skills as i16),
+        life_skills: Set(input.life_skills as i16),
+        choice_certainty: Set(input.choice_certainty as i16),
+        needs: Set(needs
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
+        comment: Set(comment),
+        follow_up: Set(None),
+        follow_up_by: Set(None),
+        follow_up_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    if !needs.is_empty() {
+        let rows = needs.iter().map(|need| self_evaluation_need::ActiveModel {
+            evaluation_id: Set(evaluation.id),
+            student_id: Set(student.id),
+            need: Set(need.as_str().to_owned()),
+            ..Default::default()
+        });
+        self_evaluation_need::Entity::insert_many(rows)
+            .exec(&txn)
+            .await?;
+    }
+    audit::record_write(
+        &txn,
+        viewer,
+        "student.evaluation.submit",
+        student_target(student.id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(evaluation)
+}
+
+/// `recordEvaluationFollowUp`: the pupil's current coach notes what was done with an evaluation.
+pub async fn record_follow_up(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    evaluation_id: i64,
+    follow_up: &str,
+) -> AppResult<self_evaluation::Model> {
+    let evaluation = self_evaluation::Entity::find_by_id(evaluation_id)
+        .one(db)
+        .await?;
+    let Some(evaluation) = evaluation else {
+        return Err(if viewer.is_admin() {
+            AppError::not_found("no such evaluation")
+        } else {
+            AppError::Forbidden
+        });
+    };
+    // The coach scope of `get_student` admits only the pupil's current coach.
+    get_student(db, viewer, evaluation.student_id).await?;
+    ensure(viewer.is_admin() || viewer.role() == Role::Coach)?;
+    let text = super::required_text("followUp", follow_up, 4000)?;
+    let txn = db::begin_write(db).await?;
+    let mut active: self_evaluation::ActiveModel = evaluation.into();
+    active.follow_up = Set(Some(text));
+    active.follow_up_by = Set(viewer.person_id);
+    active.follow_up_at = Set(Some(Utc::now()));
+    let evaluation = active.update(&txn).await?;
+    audit::record_write(
+        &txn,
+        viewer,
+        "student.evaluation.follow_up",
+        student_target(evaluation.student_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(evaluation)
+}
+
+/// The audit-log target of a pupil: their global id, never anything that identifies them.
+pub fn student_target(id: i64) -> String {
+    format!("Student:{}", crate::ids::encode("Student", id).0)
+}
