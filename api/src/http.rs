@@ -64,6 +64,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route(
+            "/export/transition-stats.csv",
+            get(crate::export::transition_stats_csv),
+        )
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -11,6 +11,7 @@ pub mod loaders;
 pub mod node;
 pub mod pupils;
 pub mod scalars;
+pub mod statistics;
 
 use async_graphql::{EmptySubscription, MaybeUndefined, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
@@ -25,6 +26,7 @@ pub struct Query(
     access::AccessQuery,
     node::NodeQuery,
     pupils::PupilQuery,
+    statistics::StatisticsQuery,
 );
 
 /// Every mutation of the service.

@@ -127,7 +127,7 @@ pub async fn run(
 
     let upserted = sql::upsert(&txn, kind).await?;
     let transitions_changed = sql::refresh_transitions(&txn, kind).await?;
-    crate::service::statistics::refresh_after_import(&txn).await?;
+    crate::service::statistics::refresh_after_import(&txn, sql::stage_table(kind)).await?;
     sql::drop_stage(&txn, kind).await?;
     let summary = ImportSummary {
         rows: outcome.rows,

@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod leerlab;
 pub mod pupils;
 pub mod statistics;
+pub mod suppression;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,

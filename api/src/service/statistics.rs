@@ -1,8 +1,731 @@
-//! Transition statistics (DESIGN.md section 4).
+//! Transition and needs statistics (DESIGN.md section 4), computed in SQL and suppressed.
+//!
+//! `transitionStats` reads the summary tables the import maintains (`stats_vo_cube` when every
+//! grouping and filter is on the vmbo side, else `stats_full_cube`), so a dashboard adds up
+//! pre-aggregated groups instead of scanning every pupil. Needs are counted from the
+//! self-evaluations directly (few rows).
 
-use sea_orm::{DatabaseTransaction, DbErr};
+use std::collections::HashMap;
 
-/// Brings the summary tables up to date after an import changed pupils or transitions.
-pub async fn refresh_after_import(_txn: &DatabaseTransaction) -> Result<(), DbErr> {
+use entity::{leerlab, school};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Value,
+};
+
+use super::{
+    catalogue,
+    leerlab::leerlab_by_code,
+    suppression::{RowIdentity, suppress},
+};
+use crate::{
+    auth::{Role, Viewer},
+    db::{execute, placeholders, statement},
+    domain::{Leerweg, Need, Profile, SchoolYear},
+    error::{AppError, AppResult},
+};
+
+/// A dimension to group transition statistics by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[graphql(name = "TransitionDimension")]
+pub enum Dimension {
+    /// The school year the pupil left vmbo.
+    Cohort,
+    /// The vmbo school the pupil left.
+    VoSchool,
+    /// The mbo school of the transition (null key: no transition).
+    MboSchool,
+    /// The vmbo leerweg.
+    Leerweg,
+    /// The vmbo profiel.
+    Profile,
+    /// The crebo of the transition (null key: no transition).
+    Crebo,
+    /// The mbo level of the transition (null key: no transition).
+    Level,
+    /// The leerlab the pupil took part in (null key: none).
+    Leerlab,
+}
+
+impl Dimension {
+    fn column(self) -> &'static str {
+        match self {
+            Dimension::Cohort => "cohort",
+            Dimension::VoSchool => "school_id",
+            Dimension::MboSchool => "transition_school_id",
+            Dimension::Leerweg => "leerweg",
+            Dimension::Profile => "profile",
+            Dimension::Crebo => "transition_crebo",
+            Dimension::Level => "transition_level",
+            Dimension::Leerlab => "leerlab_id",
+        }
+    }
+
+    fn mbo_side(self) -> bool {
+        matches!(
+            self,
+            Dimension::MboSchool | Dimension::Crebo | Dimension::Level
+        )
+    }
+}
+
+/// The measures of a statistics row, in this order.
+pub const MEASURES: [&str; 11] = [
+    "leavers",
+    "enrolled",
+    "notEnrolled",
+    "retained",
+    "switched",
+    "droppedOut",
+    "choseBeforeExam",
+    "choiceMatched",
+    "belowExpectedLevel",
+    "atExpectedLevel",
+    "aboveExpectedLevel",
+];
+
+/// The identities within a row that suppression must respect.
+pub const ROW_IDENTITIES: &[RowIdentity] = &[
+    RowIdentity {
+        sum: 0,
+        parts: &[1, 2],
+    },
+    RowIdentity {
+        sum: 1,
+        parts: &[3, 4, 5],
+    },
+    RowIdentity {
+        sum: 1,
+        parts: &[8, 9, 10],
+    },
+];
+
+/// Filters of `transitionStats`.
+#[derive(Clone, Debug, Default)]
+pub struct StatsFilter {
+    pub region_code: Option<String>,
+    pub vo_school_brin: Option<String>,
+    pub mbo_school_brin: Option<String>,
+    pub cohorts: Vec<String>,
+    pub leerlab_code: Option<String>,
+    pub leerweg: Option<Leerweg>,
+    pub level: Option<i32>,
+}
+
+/// The key of a group; only grouped dimensions are set.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GroupKey {
+    pub cohort: Option<String>,
+    pub vo_school_brin: Option<String>,
+    pub mbo_school_brin: Option<String>,
+    pub leerweg: Option<String>,
+    pub profile: Option<String>,
+    pub crebo: Option<String>,
+    pub level: Option<i32>,
+    pub leerlab_code: Option<String>,
+}
+
+/// One published row: counts in [`MEASURES`] order, `None` where suppressed.
+#[derive(Clone, Debug)]
+pub struct StatsRow {
+    pub key: GroupKey,
+    pub values: Vec<Option<i64>>,
+}
+
+/// A published table: the groups, their total, and the suppression threshold used.
+#[derive(Clone, Debug)]
+pub struct StatsTable {
+    pub rows: Vec<StatsRow>,
+    pub total: StatsRow,
+    pub min_cell: i64,
+}
+
+/// The filter as row ids, after scope checks.
+struct Resolved {
+    conditions: Vec<String>,
+    values: Vec<Value>,
+    /// A code in the filter named nothing: the answer is empty.
+    empty: bool,
+    mbo_side: bool,
+}
+
+impl Resolved {
+    fn new() -> Self {
+        Resolved {
+            conditions: Vec::new(),
+            values: Vec::new(),
+            empty: false,
+            mbo_side: false,
+        }
+    }
+
+    fn add(&mut self, condition: String, values: Vec<Value>) {
+        self.conditions.push(condition);
+        self.values.extend(values);
+    }
+
+    fn in_list(&mut self, column: &str, ids: Vec<i64>) {
+        if ids.is_empty() {
+            self.empty = true;
+            return;
+        }
+        self.add(
+            format!("{column} IN ({})", placeholders(ids.len())),
+            ids.into_iter().map(Value::from).collect(),
+        );
+    }
+
+    fn where_clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+}
+
+/// A school and its locations or colleges (a filter on an ROC covers its colleges).
+async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult<Vec<i64>> {
+    let Some(school) = catalogue::school_by_brin(db, brin).await? else {
+        return Ok(Vec::new());
+    };
+    let children = school::Entity::find()
+        .filter(school::Column::ParentId.eq(school.id))
+        .all(db)
+        .await?;
+    Ok(std::iter::once(school.id)
+        .chain(children.into_iter().map(|c| c.id))
+        .collect())
+}
+
+/// Applies the statistics scope of DESIGN.md: coordinator and integration see their own region,
+/// school_staff only statistics filtered to their own school, admin everything.
+async fn resolve(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &StatsFilter,
+) -> AppResult<Resolved> {
+    let mut resolved = Resolved::new();
+    let region_id = match &filter.region_code {
+        Some(code) => catalogue::region_by_code(db, code).await?.map(|r| r.id),
+        None => None,
+    };
+    match viewer.role() {
+        Role::Admin => {}
+        Role::Coordinator | Role::Integration => {
+            let own = viewer.region_id.ok_or(AppError::Forbidden)?;
+            if filter.region_code.is_some() && region_id != Some(own) {
+                return Err(AppError::Forbidden);
+            }
+            resolved.add("region_id = ?".to_owned(), vec![own.into()]);
+        }
+        Role::SchoolStaff => {
+            let mut own_school_filter = false;
+            for brin in [&filter.vo_school_brin, &filter.mbo_school_brin]
+                .into_iter()
+                .flatten()
+            {
+                let ids = school_and_children(db, brin).await?;
+                own_school_filter |= ids.first().is_some_and(|id| viewer.covers_school(*id));
+            }
+            if !own_school_filter {
+                return Err(AppError::Forbidden);
+            }
+        }
+        _ => return Err(AppError::Forbidden),
+    }
+    if filter.region_code.is_some() {
+        match region_id {
+            Some(id) => resolved.add("region_id = ?".to_owned(), vec![id.into()]),
+            None => resolved.empty = true,
+        }
+    }
+    if let Some(brin) = &filter.vo_school_brin {
+        let ids = school_and_children(db, brin).await?;
+        resolved.in_list("school_id", ids);
+    }
+    if let Some(brin) = &filter.mbo_school_brin {
+        let ids = school_and_children(db, brin).await?;
+        resolved.in_list("transition_school_id", ids);
+        resolved.mbo_side = true;
+    }
+    if !filter.cohorts.is_empty() {
+        let years = filter
+            .cohorts
+            .iter()
+            .map(|c| {
+                SchoolYear::parse(c).ok_or_else(|| {
+                    AppError::bad_input(
+                        "cohorts",
+                        format!("`{c}` is not a school year like 2024-2025"),
+                    )
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        resolved.add(
+            format!("cohort IN ({})", placeholders(years.len())),
+            years.iter().map(|y| Value::from(y.0)).collect(),
+        );
+    }
+    if let Some(code) = &filter.leerlab_code {
+        match leerlab_by_code(db, code).await? {
+            Some(lab) => resolved.add("leerlab_id = ?".to_owned(), vec![lab.id.into()]),
+            None => resolved.empty = true,
+        }
+    }
+    if let Some(leerweg) = filter.leerweg {
+        resolved.add("leerweg = ?".to_owned(), vec![leerweg.as_str().into()]);
+    }
+    if let Some(level) = filter.level {
+        if !(1..=4).contains(&level) {
+            return Err(AppError::bad_input("level", "an mbo level is 1 to 4"));
+        }
+        resolved.add("transition_level = ?".to_owned(), vec![level.into()]);
+        resolved.mbo_side = true;
+    }
+    Ok(resolved)
+}
+
+/// `transitionStats(filter, groupBy)`: counts per group, their total, suppressed for all but admin.
+pub async fn transition_stats(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &StatsFilter,
+    group_by: &[Dimension],
+    min_cell: i64,
+) -> AppResult<StatsTable> {
+    let mut dims: Vec<Dimension> = Vec::new();
+    for d in group_by {
+        if !dims.contains(d) {
+            dims.push(*d);
+        }
+    }
+    let resolved = resolve(db, viewer, filter).await?;
+    let groups = if resolved.empty {
+        Vec::new()
+    } else {
+        query_groups(db, &resolved, &dims).await?
+    };
+    let keys = describe_keys(db, &dims, &groups).await?;
+    let mut cells: Vec<Vec<i64>> = groups.iter().map(|(_, counts)| measures(counts)).collect();
+    let total = (0..MEASURES.len())
+        .map(|m| cells.iter().map(|row| row[m]).sum())
+        .collect();
+    cells.push(total);
+    let hidden = if viewer.is_admin() {
+        vec![vec![false; MEASURES.len()]; cells.len()]
+    } else {
+        suppress(&cells, ROW_IDENTITIES, min_cell)
+    };
+    let publish = |row: usize| -> Vec<Option<i64>> {
+        (0..MEASURES.len())
+            .map(|m| (!hidden[row][m]).then_some(cells[row][m]))
+            .collect()
+    };
+    let mut rows: Vec<StatsRow> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| StatsRow {
+            key,
+            values: publish(i),
+        })
+        .collect();
+    rows.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(StatsTable {
+        rows,
+        total: StatsRow {
+            key: GroupKey::default(),
+            values: publish(cells.len() - 1),
+        },
+        min_cell,
+    })
+}
+
+/// Raw counts as stored: leavers, enrolled, switched, dropped_out, chose_before_exam,
+/// choice_matched, below, at, above.
+type Counts = [i64; 9];
+
+/// The published measures of a group, derived from its stored counts.
+fn measures(c: &Counts) -> Vec<i64> {
+    let [
+        leavers,
+        enrolled,
+        switched,
+        dropped_out,
+        chose,
+        matched,
+        below,
+        at,
+        above,
+    ] = *c;
+    vec![
+        leavers,
+        enrolled,
+        leavers - enrolled,
+        enrolled - switched - dropped_out,
+        switched,
+        dropped_out,
+        chose,
+        matched,
+        below,
+        at,
+        above,
+    ]
+}
+
+const STORED: [&str; 9] = [
+    "leavers",
+    "enrolled",
+    "switched",
+    "dropped_out",
+    "chose_before_exam",
+    "choice_matched",
+    "below_expected",
+    "at_expected",
+    "above_expected",
+];
+
+/// Raw values of the grouped columns of one group.
+type RawKey = Vec<Option<String>>;
+
+async fn query_groups(
+    db: &impl ConnectionTrait,
+    resolved: &Resolved,
+    dims: &[Dimension],
+) -> AppResult<Vec<(RawKey, Counts)>> {
+    let mbo_side = resolved.mbo_side || dims.iter().any(|d| d.mbo_side());
+    let table = if mbo_side {
+        "stats_full_cube"
+    } else {
+        "stats_vo_cube"
+    };
+    let columns: Vec<String> = dims
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("CAST({} AS VARCHAR(64)) AS k{i}", d.column()))
+        .collect();
+    let sums: Vec<String> = STORED
+        .iter()
+        .map(|m| format!("CAST(COALESCE(SUM({m}), 0) AS BIGINT) AS {m}"))
+        .collect();
+    let group: Vec<&str> = dims.iter().map(|d| d.column()).collect();
+    let select: Vec<String> = columns.into_iter().chain(sums).collect();
+    let mut sql = format!(
+        "SELECT {} FROM {table} {}",
+        select.join(", "),
+        resolved.where_clause()
+    );
+    if !group.is_empty() {
+        sql.push_str(&format!(" GROUP BY {}", group.join(", ")));
+    }
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            &sql,
+            resolved.values.clone(),
+        ))
+        .await?;
+    let mut groups = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = (0..dims.len())
+            .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+            .collect::<Result<Vec<_>, DbErr>>()?;
+        let mut counts = [0i64; 9];
+        for (slot, name) in counts.iter_mut().zip(STORED) {
+            *slot = row.try_get("", name)?;
+        }
+        if counts[0] > 0 {
+            groups.push((key, counts));
+        }
+    }
+    Ok(groups)
+}
+
+/// Turns stored keys (ids, start years) into the published ones (BRINs, codes, `2024-2025`).
+async fn describe_keys(
+    db: &impl ConnectionTrait,
+    dims: &[Dimension],
+    groups: &[(RawKey, Counts)],
+) -> AppResult<Vec<GroupKey>> {
+    let brins: HashMap<String, String> = if dims
+        .iter()
+        .any(|d| matches!(d, Dimension::VoSchool | Dimension::MboSchool))
+    {
+        school::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.brin))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let codes: HashMap<String, String> = if dims.contains(&Dimension::Leerlab) {
+        leerlab::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.code))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    Ok(groups
+        .iter()
+        .map(|(raw, _)| {
+            let mut key = GroupKey::default();
+            for (dim, value) in dims.iter().zip(raw) {
+                let Some(value) = value else { continue };
+                match dim {
+                    Dimension::Cohort => {
+                        key.cohort = value.parse().ok().map(|y| SchoolYear(y).to_string())
+                    }
+                    Dimension::VoSchool => key.vo_school_brin = brins.get(value).cloned(),
+                    Dimension::MboSchool => key.mbo_school_brin = brins.get(value).cloned(),
+                    Dimension::Leerweg => key.leerweg = Some(value.clone()),
+                    Dimension::Profile => key.profile = Some(value.clone()),
+                    Dimension::Crebo => key.crebo = Some(value.clone()),
+                    Dimension::Level => key.level = value.parse().ok(),
+                    Dimension::Leerlab => key.leerlab_code = codes.get(value).cloned(),
+                }
+            }
+            key
+        })
+        .collect())
+}
+
+/// Rebuilds the summary tables for every cohort that the staged import touched.
+pub async fn refresh_after_import(
+    txn: &DatabaseTransaction,
+    stage_table: &str,
+) -> Result<(), DbErr> {
+    let backend = txn.get_database_backend();
+    let sql = format!(
+        "SELECT DISTINCT cohort FROM student WHERE pseudonym IN (SELECT pseudonym FROM {stage_table})"
+    );
+    let cohorts: Vec<i32> = txn
+        .query_all_raw(statement(backend, &sql, vec![]))
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "cohort"))
+        .collect::<Result<_, _>>()?;
+    refresh_cohorts(txn, &cohorts).await
+}
+
+/// Recomputes both summary tables for `cohorts` from the pupils' transitions.
+pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Result<(), DbErr> {
+    if cohorts.is_empty() {
+        return Ok(());
+    }
+    let list = placeholders(cohorts.len());
+    let values = || cohorts.iter().map(|c| Value::from(*c)).collect::<Vec<_>>();
+    let counts = "COUNT(*), \
+        SUM(CASE WHEN enrolment_id IS NOT NULL THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN switched_first_year THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN dropped_out_first_year THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN chose_before_exam THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN choice_matched THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN level_vs_expected < 0 THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN level_vs_expected = 0 THEN 1 ELSE 0 END), \
+        SUM(CASE WHEN level_vs_expected > 0 THEN 1 ELSE 0 END)";
+    let cubes = [
+        (
+            "stats_vo_cube",
+            "region_id, cohort, school_id, leerweg, profile, leerlab_id",
+        ),
+        (
+            "stats_full_cube",
+            "region_id, cohort, school_id, leerweg, profile, leerlab_id, transition_school_id, transition_crebo, transition_level",
+        ),
+    ];
+    for (table, keys) in cubes {
+        execute(
+            db,
+            &format!("DELETE FROM {table} WHERE cohort IN ({list})"),
+            values(),
+        )
+        .await?;
+        let insert = format!(
+            "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {counts} FROM student WHERE cohort IN ({list}) GROUP BY {keys}",
+            STORED.join(", ")
+        );
+        execute(db, &insert, values()).await?;
+    }
     Ok(())
+}
+
+/// A dimension to group needs by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NeedsDimension {
+    /// The school year the pupil left vmbo.
+    Cohort,
+    /// The pupil's vmbo school.
+    School,
+    /// The pupil's leerlab (null key: none).
+    Leerlab,
+}
+
+impl NeedsDimension {
+    fn column(self) -> &'static str {
+        match self {
+            NeedsDimension::Cohort => "s.cohort",
+            NeedsDimension::School => "s.school_id",
+            NeedsDimension::Leerlab => "s.leerlab_id",
+        }
+    }
+}
+
+/// Filters of `needsStats`.
+#[derive(Clone, Debug, Default)]
+pub struct NeedsFilter {
+    pub region_code: Option<String>,
+    pub school_brin: Option<String>,
+    pub leerlab_code: Option<String>,
+    pub cohorts: Vec<String>,
+}
+
+/// A needs table: per group the pupils who evaluated (column 0) and, per need in [`Need::ALL`]
+/// order, the pupils who named it; suppressed like transition statistics (needs overlap, so
+/// only the column totals are identities).
+pub async fn needs_stats(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &NeedsFilter,
+    group_by: &[NeedsDimension],
+    min_cell: i64,
+) -> AppResult<(Vec<(GroupKey, Vec<Option<i64>>)>, Vec<Option<i64>>)> {
+    let stats_filter = StatsFilter {
+        region_code: filter.region_code.clone(),
+        vo_school_brin: filter.school_brin.clone(),
+        cohorts: filter.cohorts.clone(),
+        leerlab_code: filter.leerlab_code.clone(),
+        ..Default::default()
+    };
+    let resolved = resolve(db, viewer, &stats_filter).await?;
+    let mut dims: Vec<NeedsDimension> = Vec::new();
+    for d in group_by {
+        if !dims.contains(d) {
+            dims.push(*d);
+        }
+    }
+    let mut groups: Vec<(RawKey, Vec<i64>)> = Vec::new();
+    if !resolved.empty {
+        let conditions: Vec<String> = resolved
+            .conditions
+            .iter()
+            .map(|c| format!("s.{c}"))
+            .collect();
+        let where_clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("AND {}", conditions.join(" AND "))
+        };
+        let keys: Vec<String> = dims
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("CAST({} AS VARCHAR(64)) AS k{i}", d.column()))
+            .collect();
+        let group_cols: Vec<&str> = dims.iter().map(|d| d.column()).collect();
+        let group_by_clause = |extra: &str| {
+            let cols: Vec<&str> = group_cols
+                .iter()
+                .copied()
+                .chain((!extra.is_empty()).then_some(extra))
+                .collect();
+            if cols.is_empty() {
+                String::new()
+            } else {
+                format!("GROUP BY {}", cols.join(", "))
+            }
+        };
+        let key_select = if keys.is_empty() {
+            String::new()
+        } else {
+            format!("{}, ", keys.join(", "))
+        };
+        let respondents_sql = format!(
+            "SELECT {key_select}CAST(COUNT(DISTINCT e.student_id) AS BIGINT) AS n FROM self_evaluation e JOIN student s ON s.id = e.student_id WHERE TRUE {where_clause} {}",
+            group_by_clause("")
+        );
+        let needs_sql = format!(
+            "SELECT {key_select}n.need AS need, CAST(COUNT(DISTINCT n.student_id) AS BIGINT) AS n FROM self_evaluation_need n JOIN student s ON s.id = n.student_id WHERE TRUE {where_clause} {}",
+            group_by_clause("n.need")
+        );
+        let backend = db.get_database_backend();
+        let mut index: HashMap<RawKey, usize> = HashMap::new();
+        for row in db
+            .query_all_raw(statement(
+                backend,
+                &respondents_sql,
+                resolved.values.clone(),
+            ))
+            .await?
+        {
+            let key = (0..dims.len())
+                .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+                .collect::<Result<RawKey, DbErr>>()?;
+            let mut counts = vec![0i64; 1 + Need::ALL.len()];
+            counts[0] = row.try_get("", "n")?;
+            index.insert(key.clone(), groups.len());
+            groups.push((key, counts));
+        }
+        for row in db
+            .query_all_raw(statement(backend, &needs_sql, resolved.values.clone()))
+            .await?
+        {
+            let key = (0..dims.len())
+                .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+                .collect::<Result<RawKey, DbErr>>()?;
+            let need: String = row.try_get("", "need")?;
+            let Some(position) = Need::ALL.iter().position(|n| n.as_str() == need) else {
+                continue;
+            };
+            if let Some(&g) = index.get(&key) {
+                groups[g].1[1 + position] = row.try_get("", "n")?;
+            }
+        }
+    }
+    let as_stats_dims: Vec<Dimension> = dims
+        .iter()
+        .map(|d| match d {
+            NeedsDimension::Cohort => Dimension::Cohort,
+            NeedsDimension::School => Dimension::VoSchool,
+            NeedsDimension::Leerlab => Dimension::Leerlab,
+        })
+        .collect();
+    let described: Vec<(RawKey, Counts)> =
+        groups.iter().map(|(k, _)| (k.clone(), [0; 9])).collect();
+    let keys = describe_keys(db, &as_stats_dims, &described).await?;
+    let width = 1 + Need::ALL.len();
+    let mut cells: Vec<Vec<i64>> = groups.into_iter().map(|(_, counts)| counts).collect();
+    let total: Vec<i64> = (0..width)
+        .map(|m| cells.iter().map(|r| r[m]).sum())
+        .collect();
+    cells.push(total);
+    let hidden = if viewer.is_admin() {
+        vec![vec![false; width]; cells.len()]
+    } else {
+        suppress(&cells, &[], min_cell)
+    };
+    let publish = |row: usize| -> Vec<Option<i64>> {
+        (0..width)
+            .map(|m| (!hidden[row][m]).then_some(cells[row][m]))
+            .collect()
+    };
+    let mut rows: Vec<(GroupKey, Vec<Option<i64>>)> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| (key, publish(i)))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((rows, publish(cells.len() - 1)))
+}
+
+/// The `Profile` of a stored key, for GraphQL.
+pub fn profile_of(key: &GroupKey) -> Option<Profile> {
+    key.profile.as_deref().and_then(Profile::parse)
+}
+
+/// The `Leerweg` of a stored key, for GraphQL.
+pub fn leerweg_of(key: &GroupKey) -> Option<Leerweg> {
+    key.leerweg.as_deref().and_then(Leerweg::parse)
 }
