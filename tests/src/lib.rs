@@ -53,11 +53,13 @@ pub struct TestApp {
 /// Options for starting an app.
 #[derive(Default)]
 pub struct Options {
-    pub auth: AuthArgs,
+    /// Token verification settings; `None` for the defaults of `default_auth`.
+    pub auth: Option<AuthArgs>,
     pub service: Option<ServiceArgs>,
 }
 
-fn default_auth() -> AuthArgs {
+/// The identity-provider mapping `leerroute serve` uses by default.
+pub fn default_auth() -> AuthArgs {
     AuthArgs {
         jwt_school_claims: vec!["school".into(), "nlEduPersonHomeOrganizationId".into()],
         jwt_affiliation_claim: "eduPersonAffiliation".into(),
@@ -65,6 +67,7 @@ fn default_auth() -> AuthArgs {
             "student=student".into(),
             "employee=school_staff".into(),
             "staff=school_staff".into(),
+            "faculty=school_staff".into(),
         ],
         ..Default::default()
     }
@@ -73,14 +76,7 @@ fn default_auth() -> AuthArgs {
 impl TestApp {
     /// Starts on `backend` with default settings, or `None` when PostgreSQL is not configured.
     pub async fn start(backend: Backend) -> Option<TestApp> {
-        TestApp::start_with(
-            backend,
-            Options {
-                auth: default_auth(),
-                service: None,
-            },
-        )
-        .await
+        TestApp::start_with(backend, Options::default()).await
     }
 
     /// Starts with custom authentication or service settings.
@@ -119,16 +115,7 @@ impl TestApp {
             jwt: format!("test-jwt-secret-{}", uuid::Uuid::new_v4().simple()),
             link: format!("test-link-secret-{}", uuid::Uuid::new_v4().simple()),
         };
-        let mut auth = options.auth;
-        if auth.jwt_affiliation_claim.is_empty() {
-            auth = AuthArgs {
-                jwt_public_key: auth.jwt_public_key,
-                jwt_jwks: auth.jwt_jwks,
-                jwt_issuer: auth.jwt_issuer,
-                jwt_audience: auth.jwt_audience,
-                ..default_auth()
-            };
-        }
+        let auth = options.auth.unwrap_or_else(default_auth);
         let service = options.service.unwrap_or_default();
         let state = AppState::new(server_db, secrets.clone(), &auth, service).expect("app state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -354,17 +341,28 @@ pub fn leerroute_binary() -> PathBuf {
     binary
 }
 
-/// Writes one test body twice: `<name>::sqlite` and `<name>::postgres`.
+/// A file in `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// Writes one test body twice: `<name>::sqlite` and `<name>::postgres`. An optional second
+/// argument is a function returning the [`Options`] to start the app with.
 #[macro_export]
 macro_rules! db_test {
     ($name:ident, $body:expr) => {
+        $crate::db_test!($name, $crate::Options::default, $body);
+    };
+    ($name:ident, $options:expr, $body:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::TestApp::start($crate::Backend::Sqlite)
+                let app = $crate::TestApp::start_with($crate::Backend::Sqlite, ($options)())
                     .await
                     .expect("sqlite app");
                 ($body)(app).await;
@@ -372,7 +370,9 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = $crate::TestApp::start($crate::Backend::Postgres).await {
+                if let Some(app) =
+                    $crate::TestApp::start_with($crate::Backend::Postgres, ($options)()).await
+                {
                     ($body)(app).await;
                 }
             }
