@@ -45,7 +45,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
     if args.demo {
-        seed::demo(&db)
+        seed::demo(&db, &secrets.link)
             .await
             .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     }
@@ -100,11 +100,15 @@ pub async fn migrate(args: MigrateArgs) -> Result<String, String> {
 
 /// `leerroute seed --demo`.
 pub async fn seed_demo(args: SeedArgs) -> Result<String, String> {
+    let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
-    seed::demo(&db)
+    seed::demo(&db, &secrets.link)
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
-    Ok("demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded".to_owned())
+    Ok(
+        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils"
+            .to_owned(),
+    )
 }
 
 /// `leerroute token`: a signed HS256 token.

@@ -634,7 +634,9 @@ db_test!(supercoach_and_self_evaluation, |app: TestApp| async move {
 db_test!(reads_are_audited_in_one_batch, |app: TestApp| async move {
     region(&app).await;
     let admin = app.admin();
-    let rows: Vec<String> = (0..40).map(|i| format!("{},11AA,TL,E&O,2024-2025,2025-06-02,,,", bsn(i))).collect();
+    let rows: Vec<String> = (0..40)
+        .map(|i| format!("{},11AA,TL,E&O,2024-2025,2025-06-02,,,", bsn(i)))
+        .collect();
     data(&app.upload(Some(&admin), IMPORT_VO, &vo_csv(&rows)).await);
     let staff = app.staff("11AA");
     let read = "query($n: Int!) { students(first: $n) { nodes { id leerweg } } }";
@@ -644,7 +646,13 @@ db_test!(reads_are_audited_in_one_batch, |app: TestApp| async move {
         app.ok(Some(&staff), read, json!({"n": n})).await;
         statements.push(app.statement_count());
     }
-    assert_eq!(statements[0], statements[1], "reading 40 pupils costs as many statements as reading 5");
+    assert_eq!(
+        statements[0], statements[1],
+        "reading 40 pupils costs as many statements as reading 5"
+    );
     let log = app.ok(Some(&admin), "{ auditEvents(filter: {subject: \"staff-11AA\", action: \"student.read\"}) { totalCount } }", json!({})).await;
-    assert_eq!(log["auditEvents"]["totalCount"], 45, "one audit record per pupil read");
+    assert_eq!(
+        log["auditEvents"]["totalCount"], 45,
+        "one audit record per pupil read"
+    );
 });
