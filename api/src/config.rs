@@ -105,6 +105,9 @@ pub struct ServiceArgs {
     /// Most operations in one batched request.
     #[arg(long, env = "LEERROUTE_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
+    /// Requests per minute per caller (token subject, or address when anonymous); 0 = no limit.
+    #[arg(long, env = "LEERROUTE_RATE_LIMIT", default_value_t = 1200)]
+    pub rate_limit: u32,
     /// Largest request body or uploaded file, in megabytes.
     #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
     pub max_upload_mb: usize,
@@ -118,6 +121,7 @@ impl Default for ServiceArgs {
             max_depth: 12,
             max_complexity: 50_000,
             max_batch: 10,
+            rate_limit: 1200,
             max_upload_mb: 512,
         }
     }

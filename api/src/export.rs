@@ -5,10 +5,11 @@
 //! Query parameters mirror the GraphQL arguments: `regionCode`, `voSchoolBrin`, `mboSchoolBrin`,
 //! `cohorts`, `leerlabCode`, `leerweg`, `level`, `groupBy`; lists repeat the parameter or use commas.
 
-use std::sync::Arc;
+use std::{net::SocketAddr, sync::Arc};
 
 use axum::{
-    extract::{Query, State},
+    Extension,
+    extract::{ConnectInfo, Query, State},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -17,7 +18,7 @@ use crate::{
     auth::{Viewer, policy},
     domain::Leerweg,
     error::AppError,
-    http::{AppState, authenticate},
+    http::{AppState, authenticate, check_rate},
     service::statistics::{self, Dimension, GroupKey, StatsFilter, StatsRow},
 };
 
@@ -48,9 +49,16 @@ const MEASURE_COLUMNS: [&str; 11] = [
 
 pub async fn transition_stats_csv(
     State(state): State<Arc<AppState>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
+    if let Ok(identity) = authenticate(&state.verifier, &headers) {
+        let peer = peer.map(|Extension(ConnectInfo(address))| address.ip().to_string());
+        if let Err(response) = check_rate(&state, &identity, peer.as_deref()) {
+            return response;
+        }
+    }
     match export(&state, &headers, &params).await {
         Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
         Err(err) => {

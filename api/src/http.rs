@@ -1,7 +1,7 @@
 //! HTTP wiring: the axum router, the GraphQL endpoint with its per-request context, and the
 //! health endpoints.
 
-use std::{sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensions, ParseRequestError, Request, ServerError,
@@ -9,9 +9,9 @@ use async_graphql::{
     http::{GraphiQLSource, MultipartOptions, receive_batch_body},
 };
 use axum::{
-    Json, Router,
+    Extension, Json, Router,
     body::Body,
-    extract::{DefaultBodyLimit, State},
+    extract::{ConnectInfo, DefaultBodyLimit, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -27,6 +27,7 @@ use crate::{
     auth::{Identity, Viewer, verify::TokenVerifier},
     config::{AuthArgs, ServiceArgs},
     graphql::{AppSchema, build_schema, loaders::Db},
+    rate_limit::RateLimiter,
     request_id,
     secrets::Secrets,
 };
@@ -38,6 +39,7 @@ pub struct AppState {
     pub verifier: TokenVerifier,
     pub secrets: Secrets,
     pub service: ServiceArgs,
+    pub rate_limiter: RateLimiter,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
         Ok(AppState {
             schema: build_schema(Some(db.clone()), Some(&secrets.link), &service),
             verifier: TokenVerifier::new(&secrets.jwt, auth)?,
+            rate_limiter: RateLimiter::new(service.rate_limit),
             db,
             secrets,
             service,
@@ -109,10 +112,16 @@ pub fn authenticate(verifier: &TokenVerifier, headers: &HeaderMap) -> Result<Ide
     verifier.verify(token.trim())
 }
 
-async fn graphql(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Body) -> Response {
+async fn graphql(
+    State(state): State<Arc<AppState>>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let id = request_id::new_id();
-    let mut response =
-        request_id::scope(id.clone(), handle_graphql(state, headers, body, id.clone())).await;
+    let peer = peer.map(|Extension(ConnectInfo(address))| address.ip().to_string());
+    let handling = handle_graphql(state, headers, body, id.clone(), peer);
+    let mut response = request_id::scope(id.clone(), handling).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -124,6 +133,7 @@ async fn handle_graphql(
     headers: HeaderMap,
     body: Body,
     id: String,
+    peer: Option<String>,
 ) -> Response {
     let identity = match authenticate(&state.verifier, &headers) {
         Ok(identity) => identity,
@@ -131,6 +141,9 @@ async fn handle_graphql(
             return error_response(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", &message);
         }
     };
+    if let Err(response) = check_rate(&state, &identity, peer.as_deref()) {
+        return response;
+    }
     let viewer = match Viewer::resolve(identity, &state.db).await {
         Ok(viewer) => viewer,
         Err(err) => return internal_error(&err.to_string()),
@@ -249,6 +262,30 @@ fn classify(error: &ServerError) -> &'static str {
     } else {
         "BAD_USER_INPUT"
     }
+}
+
+/// Spends one request of the caller's budget, or answers 429 `RATE_LIMITED` with `Retry-After`.
+pub fn check_rate(
+    state: &AppState,
+    identity: &Identity,
+    peer: Option<&str>,
+) -> Result<(), Response> {
+    let caller = match &identity.subject {
+        Some(subject) => format!("{}:{subject}", identity.role.as_str()),
+        None => format!("address:{}", peer.unwrap_or("unknown")),
+    };
+    state.rate_limiter.check(&caller).map_err(|wait| {
+        let mut response = error_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            "RATE_LIMITED",
+            "too many requests; try again later",
+        );
+        let seconds = wait.as_secs().max(1).to_string();
+        if let Ok(value) = HeaderValue::from_str(&seconds) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    })
 }
 
 fn error_response(status: StatusCode, code: &str, message: &str) -> Response {

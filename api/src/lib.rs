@@ -13,6 +13,7 @@ pub mod http;
 pub mod ids;
 pub mod import;
 pub mod pseudonym;
+pub mod rate_limit;
 pub mod request_id;
 pub mod secrets;
 pub mod seed;
@@ -54,10 +55,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     tracing::info!(address = %args.listen, "Leerroute is serving GraphQL on /graphql");
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    axum::serve(
+        listener,
+        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server error: {e}"))
 }
 
 async fn shutdown_signal() {

@@ -398,3 +398,39 @@ db_test!(
         );
     }
 );
+
+fn tight_rate_limit() -> Options {
+    Options {
+        auth: None,
+        service: Some(ServiceArgs {
+            rate_limit: 3,
+            ..ServiceArgs::default()
+        }),
+    }
+}
+
+db_test!(
+    callers_over_their_budget_are_rate_limited,
+    tight_rate_limit,
+    |app: TestApp| async move {
+        let token = app.coordinator("AMS");
+        for _ in 0..3 {
+            app.ok(Some(&token), "{ viewer { role } }", json!({})).await;
+        }
+        let response = app
+            .client()
+            .post(format!("{}/graphql", app.base_url))
+            .bearer_auth(&token)
+            .json(&json!({"query": "{ viewer { role } }"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 429);
+        assert!(response.headers().contains_key("retry-after"));
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+        // Another caller still has a budget of their own.
+        app.ok(Some(&app.admin()), "{ viewer { role } }", json!({}))
+            .await;
+    }
+);
