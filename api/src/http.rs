@@ -265,6 +265,7 @@ fn classify(error: &ServerError) -> &'static str {
 }
 
 /// Spends one request of the caller's budget, or answers 429 `RATE_LIMITED` with `Retry-After`.
+#[allow(clippy::result_large_err)] // the refusal is the whole response, built once
 pub fn check_rate(
     state: &AppState,
     identity: &Identity,
