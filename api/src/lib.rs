@@ -7,9 +7,11 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod feed;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod live;
 pub mod request_id;
 pub mod secrets;
 pub mod seed;
@@ -47,6 +49,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     }
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
+    // Serve once publications of other replicas reach this one (or say why not).
+    if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
+        .await
+        .is_err()
+    {
+        tracing::warn!("live updates are not listening yet; subscriptions wait for them");
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

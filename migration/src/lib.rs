@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_catalogue;
 mod m20261128_000002_audit;
 mod m20261128_000003_pupils;
+mod m20261128_000004_activities;
 mod util;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_catalogue::Migration),
             Box::new(m20261128_000002_audit::Migration),
             Box::new(m20261128_000003_pupils::Migration),
+            Box::new(m20261128_000004_activities::Migration),
         ]
     }
 }

@@ -3,15 +3,18 @@
 //! they hold for every transport (HTTP, websocket, tests).
 
 pub mod access;
+pub mod activity;
+pub mod activity_loaders;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
+pub mod planning;
 pub mod scalars;
 
-use async_graphql::{EmptySubscription, MaybeUndefined, MergedObject, Schema};
+use async_graphql::{MaybeUndefined, MergedObject, MergedSubscription, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::policy::Policy, config::ServiceArgs};
@@ -23,23 +26,38 @@ pub struct Query(
     leerlab::LeerlabQuery,
     access::AccessQuery,
     node::NodeQuery,
+    activity::ActivityQuery,
+    planning::PlanningQuery,
 );
 
 /// Every mutation of the service.
 #[derive(MergedObject, Default)]
-pub struct Mutation(catalogue::CatalogueMutation, leerlab::LeerlabMutation);
+pub struct Mutation(
+    catalogue::CatalogueMutation,
+    leerlab::LeerlabMutation,
+    activity::ActivityMutation,
+    planning::PlanningMutation,
+);
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+/// Every subscription of the service (over `GET /graphql/ws`).
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(activity::ActivitySubscription);
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema. `db` is `None` only to print the SDL.
 pub fn build_schema(db: Option<DatabaseConnection>, service: &ServiceArgs) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(service.max_depth)
-        .limit_complexity(service.max_complexity)
-        .extension(Policy)
-        .data(context::Settings {
-            min_cell: service.min_cell,
-        });
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(service.max_depth)
+    .limit_complexity(service.max_complexity)
+    .extension(Policy)
+    .data(context::Settings {
+        min_cell: service.min_cell,
+    });
     if let Some(db) = db {
         builder = builder.data(db);
     }

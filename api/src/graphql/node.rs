@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use super::{
+    activity::{Activity, visible_activity},
     catalogue::{Person, Programme, Region, School},
     context::loader,
     leerlab::Leerlab,
@@ -19,6 +20,7 @@ pub enum Node {
     Programme(Programme),
     Person(Person),
     Leerlab(Leerlab),
+    Activity(Activity),
 }
 
 #[derive(Default)]
@@ -53,6 +55,9 @@ impl NodeQuery {
                 .load_one(LeerlabById(row))
                 .await?
                 .map(|m| Node::Leerlab(Leerlab(m))),
+            "Activity" => visible_activity(ctx, row)
+                .await?
+                .map(|m| Node::Activity(Activity(m))),
             _ => None,
         })
     }
