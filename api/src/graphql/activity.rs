@@ -617,7 +617,11 @@ async fn enrolled_school(ctx: &Context<'_>, student_id: i64) -> AppResult<i64> {
 #[derive(Default)]
 pub struct ActivitySubscription;
 
-#[Subscription]
+/// Live updates, over graphql-transport-ws at `GET /graphql/ws` (the token goes in the
+/// `connection_init` payload).
+// Named `Subscription`: its fields resolve with this type as their parent, and the access
+// policy knows their rules by the root type's name.
+#[Subscription(name = "Subscription")]
 impl ActivitySubscription {
     /// Activities of a region as they are published, on whichever replica that happens.
     async fn activity_published(

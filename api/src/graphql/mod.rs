@@ -14,7 +14,7 @@ pub mod node;
 pub mod planning;
 pub mod scalars;
 
-use async_graphql::{MaybeUndefined, MergedObject, MergedSubscription, Schema};
+use async_graphql::{MaybeUndefined, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::policy::Policy, config::ServiceArgs};
@@ -39,9 +39,11 @@ pub struct Mutation(
     planning::PlanningMutation,
 );
 
-/// Every subscription of the service (over `GET /graphql/ws`).
-#[derive(MergedSubscription, Default)]
-pub struct Subscription(activity::ActivitySubscription);
+/// Every subscription of the service (over `GET /graphql/ws`). Not a `MergedSubscription`:
+/// subscription fields resolve with their own object as parent type, so the one object is
+/// itself named `Subscription` for the access policy. A second domain with subscriptions adds
+/// its fields there.
+pub type Subscription = activity::ActivitySubscription;
 
 pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
