@@ -1,8 +1,9 @@
 //! `GET /calendar/{regionCode}.ics`: a region's published (and cancelled) activities as an
 //! iCalendar feed (RFC 5545), so that schools subscribe from Outlook or Google Calendar.
 //!
-//! The `icalendar` crate writes the format (CRLF, folding at 75 octets, TEXT escaping); we
-//! choose what goes in. UIDs are stable per activity so that a calendar updates an event in
+//! The `icalendar` crate writes the format (CRLF, TEXT escaping, folding at 75 octets); we
+//! choose what goes in. Its folding may end a physical line in a space, which parsers that trim
+//! lines lose, so the output is refolded at non-space characters ([`refold`]). UIDs are stable per activity so that a calendar updates an event in
 //! place, and DTSTAMP is the activity's last change, so an unchanged feed stays byte-identical.
 
 use std::sync::Arc;
@@ -35,7 +36,7 @@ pub async fn region_feed(State(state): State<Arc<AppState>>, Path(file): Path<St
         Ok(activities) => activities,
         Err(err) => return internal(&err.message()),
     };
-    let body = calendar(&region.code, &region.name, &activities).to_string();
+    let body = refold(&calendar(&region.code, &region.name, &activities).to_string());
     (
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -103,6 +104,42 @@ fn event(region_code: &str, activity: &activity::Model) -> Event {
     event.done()
 }
 
+/// Longest physical line, in octets, CRLF not counted (RFC 5545 section 3.1).
+const FOLD_AT: usize = 75;
+
+/// Unfolds the crate's output and folds it again so that no physical line ends in whitespace:
+/// a break falls before a non-space character, on a UTF-8 boundary, within 75 octets.
+pub fn refold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = String::with_capacity(text.len() + text.len() / 30);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        // The first physical line has 75 octets; each continuation 74 after its leading space.
+        let mut room = FOLD_AT;
+        while rest.len() > room {
+            let cut = break_before(rest, room);
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            room = FOLD_AT - 1;
+        }
+        out.push_str(rest);
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The last place at or before `room` octets where `line` may break: on a character boundary,
+/// not right after whitespace (when the line offers anywhere else).
+fn break_before(line: &str, room: usize) -> usize {
+    let boundary = |i: usize| line.is_char_boundary(i);
+    let fits = (1..=room).rev().filter(|&i| boundary(i));
+    let clean = fits
+        .clone()
+        .find(|&i| !line[..i].ends_with(char::is_whitespace));
+    clean.or_else(|| fits.into_iter().next()).unwrap_or(room)
+}
+
 /// TEXT values: the crate escapes `\`, `;`, `,` and newlines; a CR would pass unescaped.
 fn text(value: &str) -> String {
     value.replace("\r\n", "\n").replace('\r', "\n")
@@ -152,12 +189,20 @@ mod tests {
             created_at: at,
             updated_at: at,
         };
-        let text = calendar("AMS", "Amsterdam", &[activity]).to_string();
+        let written = calendar("AMS", "Amsterdam", &[activity]).to_string();
+        let text = refold(&written);
         assert!(text.ends_with("END:VCALENDAR\r\n"));
         for line in text.split("\r\n") {
             assert!(line.len() <= 75, "too long: {line}");
             assert!(!line.contains('\n') && !line.contains('\r'));
+            assert!(!line.ends_with(' '), "ends in a space: {line:?}");
         }
+        let unfold = |t: &str| t.replace("\r\n ", "");
+        assert_eq!(
+            unfold(&text),
+            unfold(&written),
+            "refolding changes no content"
+        );
         assert!(text.contains("SUMMARY:Budgetcoach\\; geld\\, DUO"));
         assert!(text.contains("STATUS:CANCELLED"));
         assert!(text.contains("DTSTART:20250901T120000Z"));
