@@ -595,7 +595,7 @@ db_test!(
         let mut expected_ours = ours.to_vec();
         expected_ours.sort();
         assert_eq!(seen(Some(app.staff("11AA"))).await, expected_ours);
-        assert_eq!(seen(Some(app.staff("44DD"))).await, [theirs.clone()]);
+        assert_eq!(seen(Some(app.staff("44DD"))).await, vec![theirs]);
         assert_eq!(
             seen(Some(student_token(&app, "11AA", &ours[0]))).await,
             [ours[0].clone()]

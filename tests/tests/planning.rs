@@ -419,4 +419,15 @@ db_test!(demo_seed_plans_ijburg_and_zuid, |app: TestApp| async move {
         );
     }
     assert_eq!(app.count_rows("school_calendar").await, 4);
+
+    // The planner's query of the README works as printed.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let start = readme
+        .find("{\n  planningWeeks")
+        .expect("README has the planner's query");
+    let query = &readme[start..start + readme[start..].find("\n```").unwrap()];
+    let planned = app.ok(Some(&app.staff("90IJ")), query, json!({})).await;
+    assert_eq!(planned["planningWeeks"].as_array().unwrap().len(), 13);
+    assert_eq!(planned["activities"]["nodes"].as_array().unwrap().len(), 3);
 });
