@@ -183,6 +183,39 @@ db_test!(
             changed["updateActivity"]["activity"]["title"],
             "Nieuwe titel"
         );
+        // Participants are replaced as a whole, the host stays; outsiders need the leerlab.
+        let schools =
+            json!({"i": {"id": id, "participatingSchoolBrins": ["44DD"], "location": null}});
+        let moved = app.ok(Some(&host), UPDATE, schools).await;
+        assert_eq!(
+            brins(&moved["updateActivity"]["activity"]),
+            ["11AA", "44DD"]
+        );
+        assert!(moved["updateActivity"]["activity"]["location"].is_null());
+        let outsider = json!({"i": {"id": id, "participatingSchoolBrins": ["33CC"]}});
+        let refused = app.gql(Some(&host), UPDATE, outsider.clone()).await;
+        assert_eq!(
+            code_and_field(&refused),
+            ("BAD_USER_INPUT".into(), "participatingSchoolBrins".into())
+        );
+        let with_lab =
+            json!({"i": {"id": id, "participatingSchoolBrins": ["33CC"], "leerlabCode": "LAB"}});
+        let joined = app.ok(Some(&host), UPDATE, with_lab).await;
+        assert_eq!(
+            brins(&joined["updateActivity"]["activity"]),
+            ["11AA", "33CC"]
+        );
+        let late = app
+            .gql(
+                Some(&host),
+                UPDATE,
+                json!({"i": {"id": id, "endsAt": "2030-09-01T00:00:00Z"}}),
+            )
+            .await;
+        assert_eq!(
+            code_and_field(&late),
+            ("BAD_USER_INPUT".into(), "endsAt".into())
+        );
 
         let blank = app
             .gql(Some(&host), CANCEL, json!({"id": id, "r": " "}))

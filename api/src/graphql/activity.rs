@@ -45,6 +45,8 @@ use crate::{
 #[derive(Clone)]
 pub struct Activity(pub activity::Model);
 
+/// Something vo and mbo schools do together, hosted by one school of a region: a DRAFT until
+/// published, then visible to everyone (also when CANCELLED).
 #[Object]
 impl Activity {
     /// Opaque global id (Relay).
@@ -264,6 +266,8 @@ pub struct ActivityConflict {
 /// A pupil's place in an activity, with attendance and their own reflection. Pupil data.
 pub struct ActivityEnrolment(EnrolmentRow);
 
+/// A pupil's place in an activity, with attendance and their own reflection. Pupil data: shown
+/// only to those who may see the pupil, and every read is audited.
 #[Object]
 impl ActivityEnrolment {
     /// Global id of the pupil (a Student).
@@ -326,9 +330,11 @@ impl ActivityQuery {
     async fn activities(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ActivityFilterInput>,
-        first: Option<i32>,
-        after: Option<String>,
+        #[graphql(desc = "Filters; all given filters must match.")] filter: Option<
+            ActivityFilterInput,
+        >,
+        #[graphql(desc = "Page size, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "The `endCursor` of the previous page.")] after: Option<String>,
     ) -> AppResult<Conn<Activity>> {
         let first = PageArgs::new(first, None)?.first;
         let after = after.as_deref().map(service::parse_cursor).transpose()?;
@@ -353,7 +359,11 @@ impl ActivityQuery {
     }
 
     /// One activity by its global id; null when there is none or the caller may not see it.
-    async fn activity(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Activity>> {
+    async fn activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global id of the activity.")] id: ID,
+    ) -> AppResult<Option<Activity>> {
         let id = ids::decode_as(&id, "Activity", "id")?;
         Ok(visible_activity(ctx, id).await?.map(Activity))
     }
@@ -508,7 +518,7 @@ impl ActivityMutation {
     async fn create_activity(
         &self,
         ctx: &Context<'_>,
-        input: CreateActivityInput,
+        #[graphql(desc = "The activity to plan.")] input: CreateActivityInput,
     ) -> AppResult<ActivityPayload> {
         let new = NewActivity {
             region_code: input.region_code,
@@ -530,7 +540,7 @@ impl ActivityMutation {
     async fn update_activity(
         &self,
         ctx: &Context<'_>,
-        input: UpdateActivityInput,
+        #[graphql(desc = "The activity and what changes.")] input: UpdateActivityInput,
     ) -> AppResult<ActivityPayload> {
         let id = ids::decode_as(&input.id, "Activity", "id")?;
         let changes = ActivityChanges {
@@ -554,7 +564,7 @@ impl ActivityMutation {
     async fn publish_activity(
         &self,
         ctx: &Context<'_>,
-        input: PublishActivityInput,
+        #[graphql(desc = "The draft to publish.")] input: PublishActivityInput,
     ) -> AppResult<ActivityPayload> {
         let id = ids::decode_as(&input.id, "Activity", "id")?;
         let published = service::publish(db(ctx)?, live(ctx)?, viewer(ctx)?, id).await?;
@@ -565,7 +575,7 @@ impl ActivityMutation {
     async fn cancel_activity(
         &self,
         ctx: &Context<'_>,
-        input: CancelActivityInput,
+        #[graphql(desc = "The activity and why it is cancelled.")] input: CancelActivityInput,
     ) -> AppResult<ActivityPayload> {
         let id = ids::decode_as(&input.id, "Activity", "id")?;
         let cancelled = service::cancel(db(ctx)?, viewer(ctx)?, id, &input.reason).await?;
@@ -577,7 +587,7 @@ impl ActivityMutation {
     async fn enrol_in_activity(
         &self,
         ctx: &Context<'_>,
-        input: EnrolInActivityInput,
+        #[graphql(desc = "The activity and the pupil.")] input: EnrolInActivityInput,
     ) -> AppResult<ActivityEnrolmentPayload> {
         let activity_id = ids::decode_as(&input.activity_id, "Activity", "activityId")?;
         let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
@@ -591,6 +601,7 @@ impl ActivityMutation {
     async fn record_attendance(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The activity, the pupil, and what to record.")]
         input: RecordAttendanceInput,
     ) -> AppResult<ActivityEnrolmentPayload> {
         let activity_id = ids::decode_as(&input.activity_id, "Activity", "activityId")?;
@@ -627,7 +638,7 @@ impl ActivitySubscription {
     async fn activity_published(
         &self,
         ctx: &Context<'_>,
-        region_code: String,
+        #[graphql(desc = "Code of the region whose publications to receive.")] region_code: String,
     ) -> async_graphql::Result<impl Stream<Item = Activity>> {
         let db = db(ctx)?.clone();
         let region = require_region(&db, region_code.trim(), "regionCode").await?;

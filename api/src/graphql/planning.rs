@@ -32,6 +32,7 @@ pub struct SchoolCalendar {
     year: CalendarYear,
 }
 
+/// A school's calendar of one school year: its numbered periods and named holidays.
 #[Object]
 impl SchoolCalendar {
     /// The school.
@@ -134,9 +135,13 @@ impl PlanningQuery {
     async fn planning_weeks(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "BRINs of the schools to compare (1 to 20), in the order to show them.")]
         school_brins: Vec<String>,
+        #[graphql(
+            desc = "First day of the range; the first week is the one of the first Monday on or after it."
+        )]
         from: Date,
-        to: Date,
+        #[graphql(desc = "Last day of the range (a Monday on it is included).")] to: Date,
     ) -> AppResult<Vec<PlanningWeek>> {
         let weeks = mondays(from.0, to.0)?;
         let schools = require_schools(ctx, &school_brins).await?;
@@ -168,8 +173,8 @@ impl PlanningQuery {
     async fn school_calendar(
         &self,
         ctx: &Context<'_>,
-        school_brin: String,
-        school_year: String,
+        #[graphql(desc = "BRIN of the school.")] school_brin: String,
+        #[graphql(desc = "The school year, such as `2025-2026`.")] school_year: String,
     ) -> AppResult<Option<SchoolCalendar>> {
         let school = require_school(db(ctx)?, &school_brin, "schoolBrin").await?;
         let year = parse_year(&school_year)?;
@@ -277,6 +282,7 @@ impl PlanningMutation {
     async fn set_school_calendar(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The school, the year and its whole calendar.")]
         input: SetSchoolCalendarInput,
     ) -> AppResult<SchoolCalendarPayload> {
         let new = NewCalendar {
