@@ -4,14 +4,15 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use async_graphql::{
-    BatchRequest, BatchResponse, ErrorExtensions, ParseRequestError, Request, ServerError,
+    BatchRequest, BatchResponse, Data, ErrorExtensions, ParseRequestError, Request, ServerError,
     dataloader::DataLoader,
     http::{GraphiQLSource, MultipartOptions, receive_batch_body},
 };
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Extension, Json, Router,
     body::Body,
-    extract::{ConnectInfo, DefaultBodyLimit, State},
+    extract::{ConnectInfo, DefaultBodyLimit, State, WebSocketUpgrade},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -26,7 +27,9 @@ use crate::{
     audit::AuditTrail,
     auth::{Identity, Viewer, verify::TokenVerifier},
     config::{AuthArgs, ServiceArgs},
+    feed,
     graphql::{AppSchema, build_schema, loaders::Db},
+    live::Live,
     rate_limit::RateLimiter,
     request_id,
     secrets::Secrets,
@@ -40,6 +43,8 @@ pub struct AppState {
     pub secrets: Secrets,
     pub service: ServiceArgs,
     pub rate_limiter: RateLimiter,
+    /// The broker of live updates (subscriptions).
+    pub live: Arc<Live>,
 }
 
 impl AppState {
@@ -53,6 +58,7 @@ impl AppState {
             schema: build_schema(Some(db.clone()), Some(&secrets.link), &service),
             verifier: TokenVerifier::new(&secrets.jwt, auth)?,
             rate_limiter: RateLimiter::new(service.rate_limit),
+            live: Live::start(&db),
             db,
             secrets,
             service,
@@ -65,6 +71,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     let body_limit = state.service.max_upload_mb * 1024 * 1024;
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
+        .route("/calendar/{file}", get(feed::region_feed))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(
@@ -110,6 +118,72 @@ pub fn authenticate(verifier: &TokenVerifier, headers: &HeaderMap) -> Result<Ide
         .or_else(|| value.strip_prefix("bearer "))
         .ok_or_else(|| "the Authorization header must be `Bearer <token>`".to_owned())?;
     verifier.verify(token.trim())
+}
+
+/// Subscriptions over graphql-transport-ws. Browsers cannot set headers on a websocket, so
+/// the token comes in the `connection_init` payload; a bad token refuses the connection.
+async fn graphql_ws(
+    State(state): State<Arc<AppState>>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade
+        .protocols(["graphql-transport-ws"])
+        .on_upgrade(move |socket| {
+            let schema = state.schema.clone();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection_data(state, payload))
+                .serve()
+        })
+}
+
+/// The context of one websocket connection: its caller, loaders and the live broker.
+async fn connection_data(
+    state: Arc<AppState>,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
+    let identity = match init_token(&payload) {
+        Some(token) => state
+            .verifier
+            .verify(&token)
+            .map_err(async_graphql::Error::new)?,
+        None => Identity::anonymous(),
+    };
+    let viewer = Viewer::resolve(identity, &state.db).await.map_err(|err| {
+        tracing::error!(error = %err, "cannot resolve a websocket viewer");
+        async_graphql::Error::new("internal error")
+    })?;
+    let mut data = Data::default();
+    data.insert(viewer);
+    data.insert(DataLoader::new(
+        Db {
+            db: state.db.clone(),
+        },
+        tokio::spawn,
+    ));
+    data.insert(state.live.clone());
+    Ok(data)
+}
+
+/// The token of a `connection_init` payload: `{"Authorization": "Bearer …"}` (any case) or
+/// `{"token": "…"}`.
+fn init_token(payload: &serde_json::Value) -> Option<String> {
+    let object = payload.as_object()?;
+    object.iter().find_map(|(key, value)| {
+        let value = value.as_str()?.trim();
+        match key.to_ascii_lowercase().as_str() {
+            "authorization" => Some(
+                value
+                    .strip_prefix("Bearer ")
+                    .or_else(|| value.strip_prefix("bearer "))
+                    .unwrap_or(value)
+                    .trim()
+                    .to_owned(),
+            ),
+            "token" => Some(value.to_owned()),
+            _ => None,
+        }
+    })
 }
 
 async fn graphql(
@@ -220,6 +294,7 @@ fn with_request_data(
                 tokio::spawn,
             ))
             .data(audit.clone())
+            .data(state.live.clone())
     };
     match batch {
         BatchRequest::Single(request) => BatchRequest::Single(prepare(request)),

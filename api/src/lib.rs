@@ -8,10 +8,12 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod feed;
 pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod import;
+pub mod live;
 pub mod pseudonym;
 pub mod rate_limit;
 pub mod request_id;
@@ -51,6 +53,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     }
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
+    // Serve once publications of other replicas reach this one (or say why not).
+    if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
+        .await
+        .is_err()
+    {
+        tracing::warn!("live updates are not listening yet; subscriptions wait for them");
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

@@ -1,5 +1,8 @@
 //! sea-orm entities of Leerroute: one module per table, nothing else.
 
+pub mod activity;
+pub mod activity_enrolment;
+pub mod activity_school;
 pub mod audit_event;
 pub mod coach_assignment;
 pub mod enrolment;
@@ -11,6 +14,9 @@ pub mod person;
 pub mod programme;
 pub mod region;
 pub mod school;
+pub mod school_calendar;
+pub mod school_calendar_holiday;
+pub mod school_calendar_period;
 pub mod self_evaluation;
 pub mod self_evaluation_need;
 pub mod student;

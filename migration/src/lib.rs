@@ -9,6 +9,7 @@ mod m20261128_000001_catalogue;
 mod m20261128_000002_audit;
 mod m20261128_000003_pupils;
 mod m20261128_000004_statistics;
+mod m20261128_000005_activities;
 mod util;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_audit::Migration),
             Box::new(m20261128_000003_pupils::Migration),
             Box::new(m20261128_000004_statistics::Migration),
+            Box::new(m20261128_000005_activities::Migration),
         ]
     }
 }

@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 
 /// What a call needs from the fixture.
 struct Fixture {
+    draft_id: String,
+    published_id: String,
+    cancellable_id: String,
     student_id: String,
     coach_id: String,
     programme_id: String,
@@ -20,7 +23,7 @@ struct Fixture {
 struct Operation {
     field: &'static str,
     document: &'static str,
-    variables: fn(&Fixture, &str) -> Value,
+    variables: fn(&Fixture, &str, Role) -> Value,
     allowed: &'static [Role],
     upload: Option<&'static str>,
 }
@@ -35,8 +38,19 @@ const EVERYONE: &[Role] = &[
     Admin,
 ];
 
-fn none(_: &Fixture, _: &str) -> Value {
+fn none(_: &Fixture, _: &str, _: Role) -> Value {
     json!({})
+}
+
+/// The pupil writes a reflection, staff the attendance: each half of `recordAttendance`'s rule.
+fn attendance(f: &Fixture, _: &str, role: Role) -> Value {
+    let mut input = json!({"activityId": f.published_id, "studentId": f.student_id});
+    if role == Student {
+        input["reflection"] = json!("Leerzaam");
+    } else {
+        input["attendance"] = json!("PRESENT");
+    }
+    json!({"i": input})
 }
 
 fn operations() -> Vec<Operation> {
@@ -78,7 +92,7 @@ fn operations() -> Vec<Operation> {
         op(
             "node",
             "query($id: ID!) { node(id: $id) { id } }",
-            |f, _| json!({"id": f.programme_id}),
+            |f, _, _| json!({"id": f.programme_id}),
             EVERYONE,
         ),
         op("viewer", "{ viewer { role } }", none, EVERYONE),
@@ -91,7 +105,7 @@ fn operations() -> Vec<Operation> {
         op(
             "student",
             "query($id: ID!) { student(id: $id) { id } }",
-            |f, _| json!({"id": f.student_id}),
+            |f, _, _| json!({"id": f.student_id}),
             &[Student, Coach, SchoolStaff, Admin],
         ),
         op(
@@ -121,13 +135,13 @@ fn operations() -> Vec<Operation> {
         op(
             "createRegion",
             "mutation($s: String!) { createRegion(input: {code: $s, name: \"R\"}) { region { id } } }",
-            |_, s| json!({"s": s}),
+            |_, s, _| json!({"s": s}),
             &[Admin],
         ),
         op(
             "createSchool",
             "mutation($b: String!) { createSchool(input: {regionCode: \"AMS\", brin: $b, name: \"S\", sector: VO}) { school { id } } }",
-            |_, s| json!({"b": format!("{}ZZ", &s[s.len() - 2..])}),
+            |_, s, _| json!({"b": format!("{}ZZ", &s[s.len() - 2..])}),
             &[Coordinator, Admin],
         ),
         op(
@@ -139,19 +153,19 @@ fn operations() -> Vec<Operation> {
         op(
             "createProgramme",
             "mutation($s: String!) { createProgramme(input: {schoolBrin: \"11AA\", name: $s, leerweg: KB}) { programme { id } } }",
-            |_, s| json!({"s": s}),
+            |_, s, _| json!({"s": s}),
             &[SchoolStaff, Coordinator, Admin],
         ),
         op(
             "createPerson",
             "mutation($s: String!) { createPerson(input: {name: $s, function: TEACHER, schoolBrin: \"11AA\"}) { person { id } } }",
-            |_, s| json!({"s": s}),
+            |_, s, _| json!({"s": s}),
             &[SchoolStaff, Coordinator, Admin],
         ),
         op(
             "createLeerlab",
             "mutation($s: String!) { createLeerlab(input: {regionCode: \"AMS\", code: $s, name: $s, kind: LEERLIJN}) { leerlab { id } } }",
-            |_, s| json!({"s": s}),
+            |_, s, _| json!({"s": s}),
             &[Coordinator, Admin],
         ),
         op(
@@ -169,13 +183,13 @@ fn operations() -> Vec<Operation> {
         op(
             "addLeerlabMember",
             "mutation($p: ID!) { addLeerlabMember(input: {leerlabCode: \"LAB\", personId: $p, team: PROJECT_TEAM}) { member { team } } }",
-            |f, _| json!({"p": f.coach_id}),
+            |f, _, _| json!({"p": f.coach_id}),
             &[Coordinator, Admin],
         ),
         op(
             "addLeerlabTargetProgramme",
             "mutation($p: ID!) { addLeerlabTargetProgramme(input: {leerlabCode: \"LAB\", programmeId: $p}) { leerlab { id } } }",
-            |f, _| json!({"p": f.programme_id}),
+            |f, _, _| json!({"p": f.programme_id}),
             &[Coordinator, Admin],
         ),
         op(
@@ -187,20 +201,86 @@ fn operations() -> Vec<Operation> {
         op(
             "assignCoach",
             "mutation($s: ID!, $p: ID!) { assignCoach(input: {studentId: $s, personId: $p, from: \"2030-01-01\"}) { student { id } } }",
-            |f, _| json!({"s": f.student_id, "p": f.coach_id}),
+            |f, _, _| json!({"s": f.student_id, "p": f.coach_id}),
             &[SchoolStaff, Admin],
         ),
         op(
             "submitSelfEvaluation",
             "mutation($s: ID!) { submitSelfEvaluation(input: {studentId: $s, wellbeing: 3, studySkills: 3, lifeSkills: 3, choiceCertainty: 3, needs: [DUO]}) { evaluation { id } } }",
-            |f, _| json!({"s": f.student_id}),
+            |f, _, _| json!({"s": f.student_id}),
             &[Student, Admin],
         ),
         op(
             "recordEvaluationFollowUp",
             "mutation($e: ID!) { recordEvaluationFollowUp(input: {evaluationId: $e, followUp: \"besproken\"}) { evaluation { id } } }",
-            |f, _| json!({"e": f.evaluation_id}),
+            |f, _, _| json!({"e": f.evaluation_id}),
             &[Coach, Admin],
+        ),
+        op(
+            "activities",
+            "{ activities { totalCount } }",
+            none,
+            EVERYONE,
+        ),
+        op(
+            "activity",
+            "query($id: ID!) { activity(id: $id) { id } }",
+            |f, _, _| json!({"id": f.published_id}),
+            EVERYONE,
+        ),
+        op(
+            "planningWeeks",
+            "{ planningWeeks(schoolBrins: [\"11AA\", \"22BB\"], from: \"2025-09-01\", to: \"2025-09-30\") { week } }",
+            none,
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "schoolCalendar",
+            "{ schoolCalendar(schoolBrin: \"11AA\", schoolYear: \"2025-2026\") { __typename } }",
+            none,
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "setSchoolCalendar",
+            "mutation { setSchoolCalendar(input: {schoolBrin: \"11AA\", schoolYear: \"2025-2026\", periods: [{number: 1, startsOn: \"2025-08-25\", endsOn: \"2026-07-10\"}], holidays: []}) { __typename } }",
+            none,
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "createActivity",
+            "mutation($t: String!) { createActivity(input: {regionCode: \"AMS\", hostSchoolBrin: \"11AA\", participatingSchoolBrins: [\"22BB\"], kind: INFO_SESSION, title: $t, startsAt: \"2025-10-01T12:00:00Z\", endsAt: \"2025-10-01T14:00:00Z\", capacity: 20}) { activity { id } } }",
+            |_, s, _| json!({"t": s}),
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "updateActivity",
+            "mutation($id: ID!, $t: String!) { updateActivity(input: {id: $id, title: $t}) { activity { id } } }",
+            |f, s, _| json!({"id": f.draft_id, "t": s}),
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "publishActivity",
+            "mutation($id: ID!) { publishActivity(input: {id: $id}) { activity { id } } }",
+            |f, _, _| json!({"id": f.draft_id}),
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "enrolInActivity",
+            "mutation($a: ID!, $s: ID!) { enrolInActivity(input: {activityId: $a, studentId: $s}) { __typename } }",
+            |f, _, _| json!({"a": f.published_id, "s": f.student_id}),
+            &[Student, SchoolStaff, Admin],
+        ),
+        op(
+            "recordAttendance",
+            "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { __typename } }",
+            attendance,
+            &[Student, SchoolStaff, Admin],
+        ),
+        op(
+            "cancelActivity",
+            "mutation($id: ID!) { cancelActivity(input: {id: $id, reason: \"storm\"}) { activity { id } } }",
+            |f, _, _| json!({"id": f.cancellable_id}),
+            &[SchoolStaff, Coordinator, Admin],
         ),
         Operation {
             upload: Some("vo"),
@@ -264,7 +344,32 @@ async fn fixture(app: &TestApp) -> Fixture {
         .to_owned();
     app.ok(Some(&admin), "mutation($s: ID!, $p: ID!) { assignCoach(input: {studentId: $s, personId: $p, from: \"2025-01-01\"}) { student { id } } }", json!({"s": student_id, "p": coach_id})).await;
     let evaluation = app.ok(Some(&admin), "mutation($s: ID!) { submitSelfEvaluation(input: {studentId: $s, wellbeing: 3, studySkills: 3, lifeSkills: 3, choiceCertainty: 3, needs: []}) { evaluation { id } } }", json!({"s": student_id})).await;
+    let activity = |title: &'static str| {
+        let admin = admin.clone();
+        async move {
+            let body = app.ok(Some(&admin), "mutation($t: String!) { createActivity(input: {regionCode: \"AMS\", hostSchoolBrin: \"11AA\", participatingSchoolBrins: [\"22BB\"], kind: CAMPUS_VISIT, title: $t, startsAt: \"2025-10-08T12:00:00Z\", endsAt: \"2025-10-08T14:00:00Z\", capacity: 50}) { activity { id } } }", json!({"t": title})).await;
+            body["createActivity"]["activity"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let draft_id = activity("draft").await;
+    let published_id = activity("published").await;
+    let cancellable_id = activity("to cancel").await;
+    for id in [&published_id, &cancellable_id] {
+        app.ok(
+            Some(&admin),
+            "mutation($id: ID!) { publishActivity(input: {id: $id}) { activity { id } } }",
+            json!({"id": id}),
+        )
+        .await;
+    }
+    app.ok(Some(&admin), "mutation($a: ID!, $s: ID!) { enrolInActivity(input: {activityId: $a, studentId: $s}) { __typename } }", json!({"a": published_id, "s": student_id})).await;
     Fixture {
+        draft_id,
+        published_id,
+        cancellable_id,
         student_id,
         coach_id,
         programme_id: programme["createProgramme"]["programme"]["id"]
@@ -357,7 +462,7 @@ db_test!(
                         app.gql(
                             token.as_deref(),
                             operation.document,
-                            (operation.variables)(&f, &suffix),
+                            (operation.variables)(&f, &suffix, *role),
                         )
                         .await
                     }

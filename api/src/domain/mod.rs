@@ -30,6 +30,8 @@ macro_rules! stored_as_text {
     };
 }
 
+pub mod activity;
+
 /// Whether a school is secondary (vo, including vmbo) or vocational (mbo).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Sector {

@@ -3,17 +3,20 @@
 //! they hold for every transport (HTTP, websocket, tests).
 
 pub mod access;
+pub mod activity;
+pub mod activity_loaders;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
+pub mod planning;
 pub mod pupils;
 pub mod scalars;
 pub mod statistics;
 
-use async_graphql::{EmptySubscription, MaybeUndefined, MergedObject, Schema};
+use async_graphql::{MaybeUndefined, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::policy::Policy, config::ServiceArgs};
@@ -27,6 +30,8 @@ pub struct Query(
     node::NodeQuery,
     pupils::PupilQuery,
     statistics::StatisticsQuery,
+    activity::ActivityQuery,
+    planning::PlanningQuery,
 );
 
 /// Every mutation of the service.
@@ -35,9 +40,17 @@ pub struct Mutation(
     catalogue::CatalogueMutation,
     leerlab::LeerlabMutation,
     pupils::PupilMutation,
+    activity::ActivityMutation,
+    planning::PlanningMutation,
 );
 
-pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+/// Every subscription of the service (over `GET /graphql/ws`). Not a `MergedSubscription`:
+/// subscription fields resolve with their own object as parent type, so the one object is
+/// itself named `Subscription` for the access policy. A second domain with subscriptions adds
+/// its fields there.
+pub type Subscription = activity::ActivitySubscription;
+
+pub type AppSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema. `db` and `link_secret` are `None` only to print the SDL.
 pub fn build_schema(
@@ -45,14 +58,18 @@ pub fn build_schema(
     link_secret: Option<&str>,
     service: &ServiceArgs,
 ) -> AppSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(service.max_depth)
-        .limit_complexity(service.max_complexity)
-        .extension(Policy)
-        .data(context::Settings {
-            min_cell: service.min_cell,
-            link_secret: link_secret.unwrap_or_default().to_owned(),
-        });
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(service.max_depth)
+    .limit_complexity(service.max_complexity)
+    .extension(Policy)
+    .data(context::Settings {
+        min_cell: service.min_cell,
+        link_secret: link_secret.unwrap_or_default().to_owned(),
+    });
     if let Some(db) = db {
         builder = builder.data(db);
     }

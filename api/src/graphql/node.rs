@@ -3,6 +3,7 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use super::{
+    activity::{Activity, visible_activity},
     catalogue::{Person, Programme, Region, School},
     context::{audit, db, loader, viewer},
     leerlab::Leerlab,
@@ -21,6 +22,7 @@ pub enum Node {
     Person(Person),
     Leerlab(Leerlab),
     Student(Student),
+    Activity(Activity),
 }
 
 #[derive(Default)]
@@ -60,6 +62,9 @@ impl NodeQuery {
                 audit(ctx)?.read("student.read", pupils::student_target(student.id));
                 Some(Node::Student(Student(student)))
             }
+            "Activity" => visible_activity(ctx, row)
+                .await?
+                .map(|m| Node::Activity(Activity(m))),
             _ => None,
         })
     }

@@ -1,7 +1,9 @@
 //! The logic and SQL of each domain, callable from GraphQL, the CLI and tests alike.
 //! Nothing here knows about GraphQL; scope checks take the [`Viewer`](crate::auth::Viewer).
 
+pub mod activity;
 pub mod audit_log;
+pub mod calendar;
 pub mod catalogue;
 pub mod leerlab;
 pub mod pupils;

@@ -1,0 +1,202 @@
+//! Fixtures shared by the activity, planning, live-update and feed tests.
+
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, Utc};
+use entity::{school, student};
+use leerroute::ids;
+use leerroute_tests::TestApp;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+pub const CREATE: &str = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id status title capacity enrolledCount participatingSchools { brin } hostSchool { brin } leerlab { code } region { code } } } }";
+pub const UPDATE: &str = "mutation($i: UpdateActivityInput!) { updateActivity(input: $i) { activity { id status title capacity location participatingSchools { brin } } } }";
+pub const PUBLISH: &str = "mutation($id: ID!) { publishActivity(input: {id: $id}) { activity { id status publishedAt } } }";
+pub const CANCEL: &str = "mutation($id: ID!, $r: String!) { cancelActivity(input: {id: $id, reason: $r}) { activity { status cancelReason } } }";
+pub const ENROL: &str = "mutation($a: ID!, $s: ID!) { enrolInActivity(input: {activityId: $a, studentId: $s}) { activity { enrolledCount placesLeft } enrolment { studentId attendance } } }";
+pub const ATTEND: &str = "mutation($i: RecordAttendanceInput!) { recordAttendance(input: $i) { enrolment { studentId attendance reflection } } }";
+pub const SET_CALENDAR: &str = "mutation($i: SetSchoolCalendarInput!) { setSchoolCalendar(input: $i) { calendar { schoolYear school { brin } periods { number startsOn endsOn } holidays { name startsOn endsOn } } } }";
+
+/// Creates a school of a region as admin.
+pub async fn school(app: &TestApp, region: &str, brin: &str, sector: &str) {
+    app.ok(
+        Some(&app.admin()),
+        "mutation($r: String!, $b: String!, $s: Sector!) { createSchool(input: {regionCode: $r, brin: $b, name: $b, sector: $s}) { school { id } } }",
+        json!({"r": region, "b": brin, "s": sector}),
+    )
+    .await;
+}
+
+/// Creates a region as admin.
+pub async fn region(app: &TestApp, code: &str) {
+    app.ok(
+        Some(&app.admin()),
+        "mutation($c: String!) { createRegion(input: {code: $c, name: $c}) { region { id } } }",
+        json!({"c": code}),
+    )
+    .await;
+}
+
+/// Creates a leerlab of a region with partners, as admin.
+pub async fn leerlab(app: &TestApp, region: &str, code: &str, partners: &[&str]) {
+    let admin = app.admin();
+    app.ok(
+        Some(&admin),
+        "mutation($r: String!, $c: String!) { createLeerlab(input: {regionCode: $r, code: $c, name: $c, kind: LEERLIJN}) { leerlab { id } } }",
+        json!({"r": region, "c": code}),
+    )
+    .await;
+    for brin in partners {
+        app.ok(
+            Some(&admin),
+            "mutation($l: String!, $b: String!) { addLeerlabPartner(input: {leerlabCode: $l, schoolBrin: $b}) { partner { role } } }",
+            json!({"l": code, "b": brin}),
+        )
+        .await;
+    }
+}
+
+/// A pupil (vmbo leaver) of the school `brin`, stored directly: the pupils import is not part
+/// of these tests. Returns the pupil's global id.
+pub async fn pupil(app: &TestApp, brin: &str) -> String {
+    let school = school::Entity::find()
+        .filter(school::Column::Brin.eq(brin))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("school exists");
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let pseudonym = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let row = student::ActiveModel {
+        pseudonym: Set(pseudonym),
+        region_id: Set(school.region_id),
+        school_id: Set(school.id),
+        leerweg: Set("TL".into()),
+        profile: Set("E&O".into()),
+        school_year: Set("2025-2026".into()),
+        cohort: Set(2025),
+        exam_date: Set(day(2026, 5, 12)),
+        choice_crebo: Set(None),
+        choice_date: Set(None),
+        chose_before_exam: Set(false),
+        leerlab_id: Set(None),
+        window_start: Set(day(2026, 8, 1)),
+        window_end: Set(day(2027, 7, 31)),
+        enrolment_id: Set(None),
+        transition_school_id: Set(None),
+        transition_crebo: Set(None),
+        transition_level: Set(None),
+        transition_enrolled_on: Set(None),
+        transition_status: Set(None),
+        transition_status_date: Set(None),
+        switched_first_year: Set(false),
+        dropped_out_first_year: Set(false),
+        choice_matched: Set(false),
+        level_vs_expected: Set(None),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    ids::encode("Student", row.id).0
+}
+
+/// A student token for the pupil with global id `student` of school `brin`.
+pub fn student_token(app: &TestApp, brin: &str, student: &str) -> String {
+    app.token(
+        leerroute::auth::Role::Student,
+        None,
+        Some(brin),
+        Some(student),
+    )
+}
+
+/// `createActivity` input with sensible defaults, changed by `overrides`.
+pub fn activity_input(host: &str, schools: &[&str], overrides: Value) -> Value {
+    let mut input = json!({
+        "regionCode": "AMS",
+        "hostSchoolBrin": host,
+        "participatingSchoolBrins": schools,
+        "kind": "CAMPUS_VISIT",
+        "title": "Campusbezoek",
+        "description": "Een ochtend meedraaien",
+        "location": "Campus Zuid",
+        "startsAt": "2030-10-01T08:00:00Z",
+        "endsAt": "2030-10-01T11:00:00Z",
+        "capacity": 30,
+    });
+    for (key, value) in overrides.as_object().unwrap() {
+        input[key] = value.clone();
+    }
+    input
+}
+
+/// Creates an activity (as `token`) and returns its global id.
+pub async fn create(app: &TestApp, token: &str, input: Value) -> String {
+    let data = app.ok(Some(token), CREATE, json!({"i": input})).await;
+    data["createActivity"]["activity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Creates and publishes an activity as admin; returns its global id.
+pub async fn published(app: &TestApp, input: Value) -> String {
+    let admin = app.admin();
+    let id = create(app, &admin, input).await;
+    app.ok(Some(&admin), PUBLISH, json!({"id": id})).await;
+    id
+}
+
+/// The error's code and field of a response.
+pub fn code_and_field(body: &Value) -> (String, String) {
+    let ext = &body["errors"][0]["extensions"];
+    (
+        ext["code"].as_str().unwrap_or_default().to_owned(),
+        ext["field"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// A calendar input of school year 2025-2026.
+pub fn calendar_input(
+    brin: &str,
+    periods: &[(&str, &str)],
+    holidays: &[(&str, &str, &str)],
+) -> Value {
+    json!({
+        "schoolBrin": brin,
+        "schoolYear": "2025-2026",
+        "periods": periods.iter().enumerate().map(|(i, (s, e))| json!({"number": i + 1, "startsOn": s, "endsOn": e})).collect::<Vec<_>>(),
+        "holidays": holidays.iter().map(|(n, s, e)| json!({"name": n, "startsOn": s, "endsOn": e})).collect::<Vec<_>>(),
+    })
+}
+
+/// Five periods, as IJburg College has them.
+pub const FIVE_PERIODS: [(&str, &str); 5] = [
+    ("2025-08-25", "2025-10-10"),
+    ("2025-10-13", "2025-12-19"),
+    ("2026-01-05", "2026-03-06"),
+    ("2026-03-09", "2026-05-15"),
+    ("2026-05-18", "2026-07-03"),
+];
+
+/// Four periods, as ROC van Amsterdam has them.
+pub const FOUR_PERIODS: [(&str, &str); 4] = [
+    ("2025-08-25", "2025-11-07"),
+    ("2025-11-10", "2026-01-30"),
+    ("2026-02-02", "2026-04-17"),
+    ("2026-04-20", "2026-07-03"),
+];
+
+/// The holidays of region Noord, 2025-2026.
+pub const HOLIDAYS: [(&str, &str, &str); 4] = [
+    ("herfstvakantie", "2025-10-18", "2025-10-26"),
+    ("kerstvakantie", "2025-12-20", "2026-01-04"),
+    ("voorjaarsvakantie", "2026-02-14", "2026-02-22"),
+    ("meivakantie", "2026-04-25", "2026-05-03"),
+];
