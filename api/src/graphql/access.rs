@@ -36,6 +36,7 @@ pub struct ViewerInfo {
 /// One entry of the audit log: who did what, on which object, and when.
 pub struct AuditEvent(pub audit_event::Model);
 
+/// One entry of the audit log: who did what, on which object, and when.
 #[Object]
 impl AuditEvent {
     /// When it happened.
@@ -112,8 +113,11 @@ impl AccessQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        filter: Option<AuditEventFilter>,
-        first: Option<i32>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            AuditEventFilter,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<AuditEvent>> {
         let args = PageArgs::new(first, after.as_deref())?;

@@ -30,6 +30,7 @@ use crate::{
 /// A collaboration region of vmbo schools and mbo institutions, such as Amsterdam.
 pub struct Region(pub region::Model);
 
+/// A collaboration region of vmbo schools and mbo institutions, such as Amsterdam.
 #[Object]
 impl Region {
     /// Opaque global id (Relay).
@@ -52,7 +53,8 @@ impl Region {
     async fn schools(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<School>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -73,7 +75,8 @@ impl Region {
     async fn leerlabs(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Leerlab>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -101,6 +104,7 @@ fn empty_page<T>() -> crate::service::Page<T> {
 /// A school: a vmbo school (sector VO) or an mbo institution or one of its colleges (sector MBO).
 pub struct School(pub school::Model);
 
+/// A school: a vmbo school (sector VO) or an mbo institution or one of its colleges (sector MBO).
 #[Object]
 impl School {
     /// Opaque global id (Relay).
@@ -159,7 +163,8 @@ impl School {
     async fn programmes(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Programme>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -179,6 +184,7 @@ impl School {
 /// A programme: an mbo qualification (crebo and level) or a vmbo leerweg with its profiel.
 pub struct Programme(pub programme::Model);
 
+/// A programme: an mbo qualification (crebo and level) or a vmbo leerweg with its profiel.
 #[Object]
 impl Programme {
     /// Opaque global id (Relay).
@@ -224,6 +230,7 @@ impl Programme {
 /// A member of staff: teacher, LOB staff, project lead, coach or coordinator.
 pub struct Person(pub person::Model);
 
+/// A member of staff: teacher, LOB staff, project lead, coach or coordinator.
 #[Object]
 impl Person {
     /// Opaque global id (Relay).
@@ -294,7 +301,8 @@ impl CatalogueQuery {
     async fn regions(
         &self,
         ctx: &Context<'_>,
-        first: Option<i32>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Region>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -308,7 +316,11 @@ impl CatalogueQuery {
     }
 
     /// One region by its code.
-    async fn region(&self, ctx: &Context<'_>, code: String) -> AppResult<Option<Region>> {
+    async fn region(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The region's code, such as `AMS`.")] code: String,
+    ) -> AppResult<Option<Region>> {
         Ok(service::region_by_code(db(ctx)?, &code).await?.map(Region))
     }
 
@@ -317,8 +329,11 @@ impl CatalogueQuery {
     async fn schools(
         &self,
         ctx: &Context<'_>,
-        filter: Option<SchoolFilterInput>,
-        first: Option<i32>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            SchoolFilterInput,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<School>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -340,7 +355,11 @@ impl CatalogueQuery {
     }
 
     /// One school by its BRIN.
-    async fn school(&self, ctx: &Context<'_>, brin: String) -> AppResult<Option<School>> {
+    async fn school(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The school's BRIN, such as `25LH`.")] brin: String,
+    ) -> AppResult<Option<School>> {
         Ok(service::school_by_brin(db(ctx)?, &brin).await?.map(School))
     }
 
@@ -349,8 +368,11 @@ impl CatalogueQuery {
     async fn programmes(
         &self,
         ctx: &Context<'_>,
-        filter: Option<ProgrammeFilterInput>,
-        first: Option<i32>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            ProgrammeFilterInput,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Programme>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -477,7 +499,7 @@ impl CatalogueMutation {
     async fn create_region(
         &self,
         ctx: &Context<'_>,
-        input: CreateRegionInput,
+        #[graphql(desc = "What to change; every field of `CreateRegionInput` is described.")] input: CreateRegionInput,
     ) -> AppResult<CreateRegionPayload> {
         let region =
             service::create_region(db(ctx)?, viewer(ctx)?, &input.code, &input.name).await?;
@@ -490,7 +512,7 @@ impl CatalogueMutation {
     async fn create_school(
         &self,
         ctx: &Context<'_>,
-        input: CreateSchoolInput,
+        #[graphql(desc = "What to change; every field of `CreateSchoolInput` is described.")] input: CreateSchoolInput,
     ) -> AppResult<SchoolPayload> {
         let new = NewSchool {
             region_code: input.region_code,
@@ -510,7 +532,7 @@ impl CatalogueMutation {
     async fn update_school(
         &self,
         ctx: &Context<'_>,
-        input: UpdateSchoolInput,
+        #[graphql(desc = "What to change; every field of `UpdateSchoolInput` is described.")] input: UpdateSchoolInput,
     ) -> AppResult<SchoolPayload> {
         let changes = SchoolChanges {
             name: input.name,
@@ -527,6 +549,7 @@ impl CatalogueMutation {
     async fn create_programme(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `CreateProgrammeInput` is described.")]
         input: CreateProgrammeInput,
     ) -> AppResult<CreateProgrammePayload> {
         let new = NewProgramme {
@@ -547,7 +570,7 @@ impl CatalogueMutation {
     async fn create_person(
         &self,
         ctx: &Context<'_>,
-        input: CreatePersonInput,
+        #[graphql(desc = "What to change; every field of `CreatePersonInput` is described.")] input: CreatePersonInput,
     ) -> AppResult<CreatePersonPayload> {
         let new = NewPerson {
             name: input.name,

@@ -29,6 +29,7 @@ use crate::{
 /// A vo + mbo partnership developing a continuous route, such as IJburg College with ROC van Amsterdam.
 pub struct Leerlab(pub leerlab::Model);
 
+/// A vo + mbo partnership developing a continuous route, such as IJburg College with ROC van Amsterdam.
 #[Object]
 impl Leerlab {
     /// Opaque global id (Relay).
@@ -138,6 +139,7 @@ impl Leerlab {
 /// A school's part in a leerlab.
 pub struct LeerlabPartner(pub leerlab_partner::Model);
 
+/// A school's part in a leerlab.
 #[Object]
 impl LeerlabPartner {
     /// The partner school.
@@ -163,6 +165,7 @@ impl LeerlabPartner {
 /// A person on one of a leerlab's teams.
 pub struct LeerlabMember(pub leerlab_member::Model);
 
+/// A person on one of a leerlab's teams.
 #[Object]
 impl LeerlabMember {
     /// The person.
@@ -206,8 +209,11 @@ impl LeerlabQuery {
     async fn leerlabs(
         &self,
         ctx: &Context<'_>,
-        filter: Option<LeerlabFilterInput>,
-        first: Option<i32>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            LeerlabFilterInput,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Leerlab>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -228,7 +234,11 @@ impl LeerlabQuery {
     }
 
     /// One leerlab by its code.
-    async fn leerlab(&self, ctx: &Context<'_>, code: String) -> AppResult<Option<Leerlab>> {
+    async fn leerlab(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The leerlab's code.")] code: String,
+    ) -> AppResult<Option<Leerlab>> {
         Ok(service::leerlab_by_code(db(ctx)?, &code)
             .await?
             .map(Leerlab))
@@ -353,6 +363,7 @@ impl LeerlabMutation {
     async fn create_leerlab(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `CreateLeerlabInput` is described.")]
         input: CreateLeerlabInput,
     ) -> AppResult<LeerlabPayload> {
         let new = NewLeerlab {
@@ -374,6 +385,7 @@ impl LeerlabMutation {
     async fn update_leerlab(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `UpdateLeerlabInput` is described.")]
         input: UpdateLeerlabInput,
     ) -> AppResult<LeerlabPayload> {
         let changes = LeerlabChanges {
@@ -396,6 +408,7 @@ impl LeerlabMutation {
     async fn add_leerlab_partner(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `AddLeerlabPartnerInput` is described.")]
         input: AddLeerlabPartnerInput,
     ) -> AppResult<LeerlabPartnerPayload> {
         let (leerlab, partner) = service::add_partner(
@@ -415,6 +428,7 @@ impl LeerlabMutation {
     async fn add_leerlab_member(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `AddLeerlabMemberInput` is described.")]
         input: AddLeerlabMemberInput,
     ) -> AppResult<LeerlabMemberPayload> {
         let person_id = ids::decode_as(&input.person_id, "Person", "personId")?;
@@ -437,6 +451,9 @@ impl LeerlabMutation {
     async fn add_leerlab_target_programme(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What to change; every field of `AddLeerlabTargetProgrammeInput` is described."
+        )]
         input: AddLeerlabTargetProgrammeInput,
     ) -> AppResult<LeerlabPayload> {
         let programme_id = ids::decode_as(&input.programme_id, "Programme", "programmeId")?;
@@ -456,6 +473,7 @@ impl LeerlabMutation {
     async fn register_leerroute(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `RegisterLeerrouteInput` is described.")]
         input: RegisterLeerrouteInput,
     ) -> AppResult<LeerlabPartnerPayload> {
         let (leerlab, partner) = service::register_leerroute(

@@ -31,7 +31,11 @@ pub struct NodeQuery;
 #[Object]
 impl NodeQuery {
     /// Any object by its global id; null when there is none (or the caller may not know of it).
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id, as returned in `id` fields.")] id: ID,
+    ) -> AppResult<Option<Node>> {
         let Some((type_name, row)) = ids::decode(&id) else {
             return Ok(None);
         };

@@ -37,6 +37,7 @@ fn audited(ctx: &Context<'_>, action: &str, rows: &[student::Model]) -> AppResul
 /// A pupil who left a vmbo school in a school year (pseudonymised: no name, no PGN).
 pub struct Student(pub student::Model);
 
+/// A pupil who left a vmbo school in a school year (pseudonymised: no name, no PGN).
 #[Object]
 impl Student {
     /// Opaque global id (Relay). A student's token carries it as `sub`.
@@ -161,6 +162,7 @@ pub enum LevelComparison {
 /// A pupil's step from vmbo to mbo: their first enrolment in the school year after leaving.
 pub struct Transition(pub student::Model);
 
+/// A pupil's step from vmbo to mbo: their first enrolment in the school year after leaving.
 #[Object]
 impl Transition {
     /// The pupil.
@@ -232,6 +234,7 @@ impl Transition {
 /// A supercoach's assignment to a pupil.
 pub struct CoachAssignment(pub coach_assignment::Model);
 
+/// A supercoach's assignment to a pupil.
 #[Object]
 impl CoachAssignment {
     /// The coach.
@@ -257,6 +260,7 @@ impl CoachAssignment {
 /// A pupil's evaluation of their own route and what they need.
 pub struct SelfEvaluation(pub self_evaluation::Model);
 
+/// A pupil's evaluation of their own route and what they need.
 #[Object]
 impl SelfEvaluation {
     /// Opaque global id.
@@ -358,8 +362,11 @@ impl PupilQuery {
     async fn students(
         &self,
         ctx: &Context<'_>,
-        filter: Option<StudentFilterInput>,
-        first: Option<i32>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            StudentFilterInput,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Student>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -390,7 +397,11 @@ impl PupilQuery {
     }
 
     /// One pupil by global id. `FORBIDDEN` alike for a pupil out of scope and an id that does not exist.
-    async fn student(&self, ctx: &Context<'_>, id: ID) -> AppResult<Student> {
+    async fn student(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pupil's global id.")] id: ID,
+    ) -> AppResult<Student> {
         let id = ids::decode_as(&id, "Student", "id")?;
         let student = service::get_student(db(ctx)?, viewer(ctx)?, id).await?;
         audited(ctx, "student.read", std::slice::from_ref(&student))?;
@@ -402,8 +413,11 @@ impl PupilQuery {
     async fn transitions(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TransitionFilterInput>,
-        first: Option<i32>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            TransitionFilterInput,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
         after: Option<String>,
     ) -> AppResult<Conn<Transition>> {
         let args = PageArgs::new(first, after.as_deref())?;
@@ -530,6 +544,7 @@ impl PupilMutation {
     async fn import_vo_leavers(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `ImportInput` is described.")]
         input: ImportInput,
     ) -> AppResult<ImportPayload> {
         run_import(ctx, ImportKind::VoLeavers, input).await
@@ -539,6 +554,7 @@ impl PupilMutation {
     async fn import_mbo_enrolments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `ImportInput` is described.")]
         input: ImportInput,
     ) -> AppResult<ImportPayload> {
         run_import(ctx, ImportKind::MboEnrolments, input).await
@@ -548,7 +564,7 @@ impl PupilMutation {
     async fn assign_coach(
         &self,
         ctx: &Context<'_>,
-        input: AssignCoachInput,
+        #[graphql(desc = "What to change; every field of `AssignCoachInput` is described.")] input: AssignCoachInput,
     ) -> AppResult<AssignCoachPayload> {
         let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
         let person_id = ids::decode_as(&input.person_id, "Person", "personId")?;
@@ -565,6 +581,9 @@ impl PupilMutation {
     async fn submit_self_evaluation(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What to change; every field of `SubmitSelfEvaluationInput` is described."
+        )]
         input: SubmitSelfEvaluationInput,
     ) -> AppResult<SelfEvaluationPayload> {
         let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
@@ -587,6 +606,9 @@ impl PupilMutation {
     async fn record_evaluation_follow_up(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "What to change; every field of `RecordEvaluationFollowUpInput` is described."
+        )]
         input: RecordEvaluationFollowUpInput,
     ) -> AppResult<SelfEvaluationPayload> {
         let id = ids::decode_as(&input.evaluation_id, "SelfEvaluation", "evaluationId")?;

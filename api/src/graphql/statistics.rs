@@ -48,6 +48,7 @@ impl From<TransitionStatsFilter> for StatsFilter {
 /// The group a row counts; only the grouped dimensions are set.
 pub struct TransitionStatsKey(pub GroupKey);
 
+/// The group a row counts; only the grouped dimensions are set.
 #[Object]
 impl TransitionStatsKey {
     /// School year of leaving vmbo, such as `2024-2025`.
@@ -109,6 +110,8 @@ impl TransitionStatsRow {
     }
 }
 
+/// Counts of one group (or the total). A count is null when it is suppressed: it is small
+/// (1 to `minCellSize - 1`) or it would let a small count be recomputed. Admins see every count.
 #[Object]
 impl TransitionStatsRow {
     /// The group.
@@ -205,6 +208,7 @@ impl TransitionStatsRow {
 /// Transition statistics: one row per group, the total, and the suppression threshold.
 pub struct TransitionStats(pub StatsTable);
 
+/// Transition statistics: one row per group, the total, and the suppression threshold.
 #[Object]
 impl TransitionStats {
     /// One row per group, ordered by key.
@@ -312,8 +316,14 @@ impl StatisticsQuery {
     async fn transition_stats(
         &self,
         ctx: &Context<'_>,
-        filter: Option<TransitionStatsFilter>,
-        #[graphql(default)] group_by: Vec<Dimension>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            TransitionStatsFilter,
+        >,
+        #[graphql(
+            default,
+            desc = "Dimensions to group by, in order; none gives one row for everything."
+        )]
+        group_by: Vec<Dimension>,
     ) -> AppResult<TransitionStats> {
         let filter: StatsFilter = filter.unwrap_or_default().into();
         let table = service::transition_stats(
@@ -331,8 +341,14 @@ impl StatisticsQuery {
     async fn needs_stats(
         &self,
         ctx: &Context<'_>,
-        filter: Option<NeedsStatsFilter>,
-        #[graphql(default)] group_by: Vec<NeedsDimension>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            NeedsStatsFilter,
+        >,
+        #[graphql(
+            default,
+            desc = "Dimensions to group by; none gives one row for everything."
+        )]
+        group_by: Vec<NeedsDimension>,
     ) -> AppResult<NeedsStats> {
         let f = filter.unwrap_or_default();
         let filter = NeedsFilter {
