@@ -123,10 +123,7 @@ pub async fn list_students(
     page: PageArgs,
     want_total: bool,
 ) -> AppResult<Page<student::Model>> {
-    let Some(scope) = scope(viewer, today()) else {
-        return Err(AppError::Forbidden);
-    };
-    let mut condition = Condition::all().add(scope);
+    let mut condition = Condition::all().add(scope_or_forbidden(viewer)?);
     if let Some(brin) = &filter.school_brin {
         condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
     }
@@ -152,14 +149,7 @@ pub async fn list_students(
             student::Column::EnrolmentId.is_null()
         });
     }
-    page_by_id(
-        db,
-        student::Entity::find().filter(condition),
-        student::Column::Id,
-        page,
-        want_total,
-    )
-    .await
+    page_of_students(db, condition, page, want_total).await
 }
 
 pub async fn list_transitions(
@@ -169,11 +159,8 @@ pub async fn list_transitions(
     page: PageArgs,
     want_total: bool,
 ) -> AppResult<Page<student::Model>> {
-    let Some(scope) = scope(viewer, today()) else {
-        return Err(AppError::Forbidden);
-    };
     let mut condition = Condition::all()
-        .add(scope)
+        .add(scope_or_forbidden(viewer)?)
         .add(student::Column::EnrolmentId.is_not_null());
     if let Some(brin) = &filter.vo_school_brin {
         condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
@@ -191,14 +178,22 @@ pub async fn list_transitions(
     if let Some(status) = filter.status {
         condition = condition.add(student::Column::TransitionStatus.eq(status.as_str()));
     }
-    page_by_id(
-        db,
-        student::Entity::find().filter(condition),
-        student::Column::Id,
-        page,
-        want_total,
-    )
-    .await
+    page_of_students(db, condition, page, want_total).await
+}
+
+/// The caller's pupil scope; `FORBIDDEN` for roles that see no pupils.
+fn scope_or_forbidden(viewer: &Viewer) -> AppResult<Condition> {
+    scope(viewer, today()).ok_or(AppError::Forbidden)
+}
+
+async fn page_of_students(
+    db: &DatabaseConnection,
+    condition: Condition,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<student::Model>> {
+    let select = student::Entity::find().filter(condition);
+    page_by_id(db, select, student::Column::Id, page, want_total).await
 }
 
 /// One pupil the caller may see. Out of scope and nonexistent give the same `FORBIDDEN`
@@ -208,9 +203,8 @@ pub async fn get_student(
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<student::Model> {
-    let scope = scope(viewer, today()).ok_or(AppError::Forbidden)?;
     let found = student::Entity::find_by_id(id)
-        .filter(scope)
+        .filter(scope_or_forbidden(viewer)?)
         .one(db)
         .await?;
     match found {
