@@ -157,3 +157,44 @@ impl From<async_graphql::Error> for AppError {
         AppError::Internal(err.message)
     }
 }
+
+/// Why a command of the CLI failed; `main` prints it on stderr and exits non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("cannot open database: {0}")]
+    Open(#[source] DbErr),
+    #[error("migration failed: {0}")]
+    Migrate(#[source] DbErr),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+    #[error("cannot open {path}: {source}")]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Bad configuration or arguments (a missing secret, an unknown role, …).
+    #[error("{0}")]
+    Config(String),
+    /// The service refused the work (a bad import file, a failed seed); the message says why.
+    #[error("{0}")]
+    Refused(String),
+}
+
+impl From<String> for CommandError {
+    fn from(message: String) -> Self {
+        CommandError::Config(message)
+    }
+}
+
+impl From<AppError> for CommandError {
+    fn from(err: AppError) -> Self {
+        CommandError::Refused(err.message())
+    }
+}

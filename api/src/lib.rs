@@ -29,28 +29,29 @@ use sea_orm::DatabaseConnection;
 use crate::{
     auth::Role,
     config::{DatabaseArgs, MigrateArgs, SeedArgs, ServeArgs, TokenArgs},
+    error::CommandError,
     http::AppState,
 };
 
 /// Opens the database and brings its schema up to date.
-pub async fn open_database(args: &DatabaseArgs) -> Result<DatabaseConnection, String> {
+pub async fn open_database(args: &DatabaseArgs) -> Result<DatabaseConnection, CommandError> {
     let db = db::connect(&args.database_url)
         .await
-        .map_err(|e| format!("cannot open database: {e}"))?;
+        .map_err(CommandError::Open)?;
     Migrator::up(&db, None)
         .await
-        .map_err(|e| format!("migration failed: {e}"))?;
+        .map_err(CommandError::Migrate)?;
     Ok(db)
 }
 
 /// `leerroute serve`: migrate, optionally seed, then serve until Ctrl-C or SIGTERM.
-pub async fn serve(args: ServeArgs) -> Result<(), String> {
+pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
     if args.demo {
         seed::demo(&db, &secrets.link)
             .await
-            .map_err(|e| format!("demo seed failed: {}", e.message()))?;
+            .map_err(|e| CommandError::Refused(format!("demo seed failed: {}", e.message())))?;
     }
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
     // Serve once publications of other replicas reach this one (or say why not).
@@ -62,7 +63,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+        .map_err(|source| CommandError::Listen {
+            address: args.listen,
+            source,
+        })?;
     tracing::info!(address = %args.listen, "Leerroute is serving GraphQL on /graphql");
     axum::serve(
         listener,
@@ -70,7 +74,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await
-    .map_err(|e| format!("server error: {e}"))
+    .map_err(CommandError::Serve)
 }
 
 async fn shutdown_signal() {
@@ -91,28 +95,28 @@ async fn shutdown_signal() {
 }
 
 /// `leerroute migrate`: up to date, or `--down N` migrations back.
-pub async fn migrate(args: MigrateArgs) -> Result<String, String> {
+pub async fn migrate(args: MigrateArgs) -> Result<String, CommandError> {
     let db = db::connect(&args.database.database_url)
         .await
-        .map_err(|e| format!("cannot open database: {e}"))?;
+        .map_err(CommandError::Open)?;
     match args.down {
         Some(steps) => {
             Migrator::down(&db, Some(steps))
                 .await
-                .map_err(|e| format!("rollback failed: {e}"))?;
+                .map_err(CommandError::Migrate)?;
             Ok(format!("rolled back {steps} migration(s)"))
         }
         None => {
             Migrator::up(&db, None)
                 .await
-                .map_err(|e| format!("migration failed: {e}"))?;
+                .map_err(CommandError::Migrate)?;
             Ok("database is up to date".to_owned())
         }
     }
 }
 
 /// `leerroute seed --demo`.
-pub async fn seed_demo(args: SeedArgs) -> Result<String, String> {
+pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
     seed::demo(&db, &secrets.link)
@@ -125,7 +129,7 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, String> {
 }
 
 /// `leerroute token`: a signed HS256 token.
-pub fn mint_token(args: TokenArgs) -> Result<String, String> {
+pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
     let role = Role::parse_claim(&args.role).ok_or_else(|| {
         format!("unknown role `{}`; one of student, coach, school_staff, coordinator, integration, admin", args.role)
     })?;
@@ -136,7 +140,10 @@ pub fn mint_token(args: TokenArgs) -> Result<String, String> {
         _ => None,
     };
     if let Some(flag) = missing {
-        return Err(format!("a {} token needs {flag}", role.as_str()));
+        return Err(CommandError::Config(format!(
+            "a {} token needs {flag}",
+            role.as_str()
+        )));
     }
     let secrets = secrets::resolve(&args.database)?;
     let subject = args
@@ -153,11 +160,12 @@ pub fn mint_token(args: TokenArgs) -> Result<String, String> {
             ttl: auth::token::parse_ttl(&args.ttl)?,
         },
     )
+    .map_err(CommandError::Config)
 }
 
 /// `leerroute import vo-leavers|mbo-enrolments FILE`: one transaction, progress on a terminal,
 /// every bad row on stderr and a non-zero exit when the file is refused.
-pub async fn import_command(kind: config::ImportCommand) -> Result<String, String> {
+pub async fn import_command(kind: config::ImportCommand) -> Result<String, CommandError> {
     use std::io::IsTerminal;
     let (kind, args) = match kind {
         config::ImportCommand::VoLeavers(args) => (import::ImportKind::VoLeavers, args),
@@ -165,8 +173,10 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Strin
     };
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
-    let file = std::fs::File::open(&args.file)
-        .map_err(|e| format!("cannot open {}: {e}", args.file.display()))?;
+    let file = std::fs::File::open(&args.file).map_err(|source| CommandError::Read {
+        path: args.file.clone(),
+        source,
+    })?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = indicatif::ProgressBar::new(size);
     if std::io::stderr().is_terminal() {
@@ -216,8 +226,8 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Strin
                     row["reason"].as_str().unwrap_or("?")
                 ));
             }
-            Err(lines.join("\n"))
+            Err(CommandError::Refused(lines.join("\n")))
         }
-        Err(other) => Err(other.message()),
+        Err(other) => Err(other.into()),
     }
 }

@@ -656,3 +656,42 @@ db_test!(reads_are_audited_in_one_batch, |app: TestApp| async move {
         "one audit record per pupil read"
     );
 });
+
+fn one_megabyte_uploads() -> leerroute_tests::Options {
+    leerroute_tests::Options {
+        auth: None,
+        service: Some(leerroute::config::ServiceArgs {
+            max_upload_mb: 1,
+            ..Default::default()
+        }),
+    }
+}
+
+db_test!(
+    uploads_over_the_size_limit_are_refused,
+    one_megabyte_uploads,
+    |app: TestApp| async move {
+        region(&app).await;
+        let row = format!("{},11AA,TL,E&O,2024-2025,2025-06-02,,,", bsn(1));
+        let big = format!("{VO_HEADER}\n{}\n", vec![row; 30_000].join("\n"));
+        assert!(big.len() > 1024 * 1024);
+        let operations = json!({ "query": IMPORT_VO, "variables": { "input": { "file": null } } });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", json!({ "0": ["variables.input.file"] }).to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(big.into_bytes()).file_name("big.csv"),
+            );
+        let response = app
+            .client()
+            .post(format!("{}/graphql", app.base_url))
+            .bearer_auth(app.admin())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 413);
+        assert_eq!(app.count_rows("student").await, 0);
+    }
+);
