@@ -6,9 +6,9 @@ use super::context::{db, settings, viewer};
 use crate::{
     domain::{Leerweg, Need, Profile},
     error::AppResult,
+    service::needs::{NeedsDimension, NeedsFilter},
     service::statistics::{
-        self as service, Dimension, GroupKey, NeedsDimension, NeedsFilter, StatsFilter, StatsRow,
-        StatsTable,
+        self as service, Dimension, GroupKey, StatsFilter, StatsRow, StatsTable,
     },
 };
 
@@ -358,8 +358,14 @@ impl StatisticsQuery {
             cohorts: f.cohorts.unwrap_or_default(),
         };
         let min_cell = settings(ctx)?.min_cell;
-        let (rows, total) =
-            service::needs_stats(db(ctx)?, viewer(ctx)?, &filter, &group_by, min_cell).await?;
+        let (rows, total) = crate::service::needs::needs_stats(
+            db(ctx)?,
+            viewer(ctx)?,
+            &filter,
+            &group_by,
+            min_cell,
+        )
+        .await?;
         Ok(NeedsStats {
             rows: rows
                 .into_iter()

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod calendar;
 pub mod catalogue;
 pub mod leerlab;
+pub mod needs;
 pub mod pupils;
 pub mod statistics;
 pub mod suppression;

@@ -1,0 +1,178 @@
+//! Needs statistics: how many pupils named each need in their self-evaluations, per group,
+//! with the scope and small-cell suppression of the transition statistics.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DbErr};
+
+use super::{
+    statistics::{Dimension, GroupKey, RawKey, StatsFilter, describe_keys, resolve},
+    suppression::suppress,
+};
+use crate::{auth::Viewer, db::statement, domain::Need, error::AppResult};
+
+/// A dimension to group needs by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum NeedsDimension {
+    /// The school year the pupil left vmbo.
+    Cohort,
+    /// The pupil's vmbo school.
+    School,
+    /// The pupil's leerlab (null key: none).
+    Leerlab,
+}
+
+impl NeedsDimension {
+    fn column(self) -> &'static str {
+        match self {
+            NeedsDimension::Cohort => "s.cohort",
+            NeedsDimension::School => "s.school_id",
+            NeedsDimension::Leerlab => "s.leerlab_id",
+        }
+    }
+}
+
+/// Filters of `needsStats`.
+#[derive(Clone, Debug, Default)]
+pub struct NeedsFilter {
+    pub region_code: Option<String>,
+    pub school_brin: Option<String>,
+    pub leerlab_code: Option<String>,
+    pub cohorts: Vec<String>,
+}
+
+/// A needs table: per group the pupils who evaluated (column 0) and, per need in [`Need::ALL`]
+/// order, the pupils who named it; suppressed like transition statistics (needs overlap, so
+/// only the column totals are identities).
+pub async fn needs_stats(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &NeedsFilter,
+    group_by: &[NeedsDimension],
+    min_cell: i64,
+) -> AppResult<(Vec<(GroupKey, Vec<Option<i64>>)>, Vec<Option<i64>>)> {
+    let stats_filter = StatsFilter {
+        region_code: filter.region_code.clone(),
+        vo_school_brin: filter.school_brin.clone(),
+        cohorts: filter.cohorts.clone(),
+        leerlab_code: filter.leerlab_code.clone(),
+        ..Default::default()
+    };
+    let resolved = resolve(db, viewer, &stats_filter).await?;
+    let mut dims: Vec<NeedsDimension> = Vec::new();
+    for d in group_by {
+        if !dims.contains(d) {
+            dims.push(*d);
+        }
+    }
+    let mut groups: Vec<(RawKey, Vec<i64>)> = Vec::new();
+    if !resolved.empty {
+        let conditions: Vec<String> = resolved
+            .conditions
+            .iter()
+            .map(|c| format!("s.{c}"))
+            .collect();
+        let where_clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("AND {}", conditions.join(" AND "))
+        };
+        let keys: Vec<String> = dims
+            .iter()
+            .enumerate()
+            .map(|(i, d)| format!("CAST({} AS VARCHAR(64)) AS k{i}", d.column()))
+            .collect();
+        let group_cols: Vec<&str> = dims.iter().map(|d| d.column()).collect();
+        let group_by_clause = |extra: &str| {
+            let cols: Vec<&str> = group_cols
+                .iter()
+                .copied()
+                .chain((!extra.is_empty()).then_some(extra))
+                .collect();
+            if cols.is_empty() {
+                String::new()
+            } else {
+                format!("GROUP BY {}", cols.join(", "))
+            }
+        };
+        let key_select = if keys.is_empty() {
+            String::new()
+        } else {
+            format!("{}, ", keys.join(", "))
+        };
+        let respondents_sql = format!(
+            "SELECT {key_select}CAST(COUNT(DISTINCT e.student_id) AS BIGINT) AS n FROM self_evaluation e JOIN student s ON s.id = e.student_id WHERE TRUE {where_clause} {}",
+            group_by_clause("")
+        );
+        let needs_sql = format!(
+            "SELECT {key_select}n.need AS need, CAST(COUNT(DISTINCT n.student_id) AS BIGINT) AS n FROM self_evaluation_need n JOIN student s ON s.id = n.student_id WHERE TRUE {where_clause} {}",
+            group_by_clause("n.need")
+        );
+        let backend = db.get_database_backend();
+        let mut index: HashMap<RawKey, usize> = HashMap::new();
+        for row in db
+            .query_all_raw(statement(
+                backend,
+                &respondents_sql,
+                resolved.values.clone(),
+            ))
+            .await?
+        {
+            let key = (0..dims.len())
+                .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+                .collect::<Result<RawKey, DbErr>>()?;
+            let mut counts = vec![0i64; 1 + Need::ALL.len()];
+            counts[0] = row.try_get("", "n")?;
+            index.insert(key.clone(), groups.len());
+            groups.push((key, counts));
+        }
+        for row in db
+            .query_all_raw(statement(backend, &needs_sql, resolved.values.clone()))
+            .await?
+        {
+            let key = (0..dims.len())
+                .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+                .collect::<Result<RawKey, DbErr>>()?;
+            let need: String = row.try_get("", "need")?;
+            let Some(position) = Need::ALL.iter().position(|n| n.as_str() == need) else {
+                continue;
+            };
+            if let Some(&g) = index.get(&key) {
+                groups[g].1[1 + position] = row.try_get("", "n")?;
+            }
+        }
+    }
+    let as_stats_dims: Vec<Dimension> = dims
+        .iter()
+        .map(|d| match d {
+            NeedsDimension::Cohort => Dimension::Cohort,
+            NeedsDimension::School => Dimension::VoSchool,
+            NeedsDimension::Leerlab => Dimension::Leerlab,
+        })
+        .collect();
+    let raw_keys: Vec<RawKey> = groups.iter().map(|(k, _)| k.clone()).collect();
+    let keys = describe_keys(db, &as_stats_dims, &raw_keys).await?;
+    let width = 1 + Need::ALL.len();
+    let mut cells: Vec<Vec<i64>> = groups.into_iter().map(|(_, counts)| counts).collect();
+    let total: Vec<i64> = (0..width)
+        .map(|m| cells.iter().map(|r| r[m]).sum())
+        .collect();
+    cells.push(total);
+    let hidden = if viewer.is_admin() {
+        vec![vec![false; width]; cells.len()]
+    } else {
+        suppress(&cells, &[], min_cell)
+    };
+    let publish = |row: usize| -> Vec<Option<i64>> {
+        (0..width)
+            .map(|m| (!hidden[row][m]).then_some(cells[row][m]))
+            .collect()
+    };
+    let mut rows: Vec<(GroupKey, Vec<Option<i64>>)> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(i, key)| (key, publish(i)))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((rows, publish(cells.len() - 1)))
+}
