@@ -359,7 +359,7 @@ pub fn write_files(
     let all_colleges: Vec<usize> = plan.colleges.iter().flatten().copied().collect();
     let stride = [1_000_003, 999_983, 7_919]
         .into_iter()
-        .find(|prime| rows % prime != 0)
+        .find(|prime| !rows.is_multiple_of(*prime))
         .expect("three primes cannot all divide rows");
     let offset = seed % rows.max(1);
     let mut generated = Generated {
@@ -372,7 +372,7 @@ pub fn write_files(
         let school = &plan.vo[cumulative.partition_point(|&c| c <= pick)];
         // Files are not sorted by PGN: a permutation of 0..rows spreads them.
         let p = (i * stride + offset) % rows;
-        let pgn = if p % 29 == 0 && p / 29 < 62_500 {
+        let pgn = if p.is_multiple_of(29) && p / 29 < 62_500 {
             onderwijsnummer(p / 29)
         } else {
             bsn(p)

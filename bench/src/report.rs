@@ -196,8 +196,16 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "generated {:.0} MB of CSV in {:.1} s; catalogue in {:.1} s; database {:.0} MB after the imports (SQLite: file + WAL)\n",
-            self.csv_mb, self.generate_seconds, self.catalogue_seconds, self.database_mb
+            "generated {:.0} MB of CSV in {:.1} s; catalogue in {:.1} s; database {:.0} MB after the imports{}\n",
+            self.csv_mb,
+            self.generate_seconds,
+            self.catalogue_seconds,
+            self.database_mb,
+            if self.backend == "sqlite" {
+                " (file + WAL)"
+            } else {
+                ""
+            }
         );
         let _ = writeln!(
             out,
