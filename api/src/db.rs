@@ -52,7 +52,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(30))
                     .pragma("cache_size", "-65536")
-                    .pragma("temp_store", "memory")
             });
     } else {
         options.max_connections(16).min_connections(1);

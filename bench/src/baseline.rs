@@ -130,24 +130,25 @@ async fn load_rows(db: &DatabaseConnection, table: &LoadTable, file: &Path) -> R
 /// leavers, enrolled, switched, dropped_out, chose_before_exam, choice_matched, below, at, above.
 pub type Counts = [i64; 9];
 
-/// Makes `bench_flat` from the imported pupils.
+/// Makes `bench_flat` from the imported pupils and their transitions: one row per leaver.
 pub async fn create_flat_table(db: &DatabaseConnection) -> Result<(), String> {
     let flag =
         |condition: &str, name: &str| format!("CASE WHEN {condition} THEN 1 ELSE 0 END AS {name}");
     let columns = [
-        flag("enrolment_id IS NOT NULL", "enrolled"),
-        flag("switched_first_year", "switched"),
-        flag("dropped_out_first_year", "dropped_out"),
-        flag("chose_before_exam", "chose_before_exam"),
-        flag("choice_matched", "choice_matched"),
-        flag("level_vs_expected < 0", "below_expected"),
-        flag("level_vs_expected = 0", "at_expected"),
-        flag("level_vs_expected > 0", "above_expected"),
+        flag("t.student_id IS NOT NULL", "enrolled"),
+        flag("t.switched_first_year", "switched"),
+        flag("t.dropped_out_first_year", "dropped_out"),
+        flag("s.chose_before_exam", "chose_before_exam"),
+        flag("t.choice_matched", "choice_matched"),
+        flag("t.level_vs_expected < 0", "below_expected"),
+        flag("t.level_vs_expected = 0", "at_expected"),
+        flag("t.level_vs_expected > 0", "above_expected"),
     ];
     let statements = [
         "DROP TABLE IF EXISTS bench_flat".to_owned(),
         format!(
-            "CREATE TABLE bench_flat AS SELECT school_id, cohort, {} FROM student",
+            "CREATE TABLE bench_flat AS SELECT s.school_id AS school_id, s.cohort AS cohort, {} \
+             FROM student s LEFT JOIN transition t ON t.student_id = s.id",
             columns.join(", ")
         ),
         "ANALYZE bench_flat".to_owned(),

@@ -15,6 +15,7 @@ pub struct Model {
     pub status: String,
     pub status_date: Option<Date>,
     pub status_days: Option<i32>,
+    pub import_run: i64,
     pub updated_at: DateTimeUtc,
 }
 

@@ -1,4 +1,4 @@
-//! A pupil who left a vmbo school in one school year, pseudonymised, with their transition to mbo.
+//! A pupil who left a vmbo school in one school year, pseudonymised.
 
 use sea_orm::entity::prelude::*;
 
@@ -21,17 +21,7 @@ pub struct Model {
     pub leerlab_id: Option<i64>,
     pub window_start: Date,
     pub window_end: Date,
-    pub enrolment_id: Option<i64>,
-    pub transition_school_id: Option<i64>,
-    pub transition_crebo: Option<String>,
-    pub transition_level: Option<i16>,
-    pub transition_enrolled_on: Option<Date>,
-    pub transition_status: Option<String>,
-    pub transition_status_date: Option<Date>,
-    pub switched_first_year: bool,
-    pub dropped_out_first_year: bool,
-    pub choice_matched: bool,
-    pub level_vs_expected: Option<i16>,
+    pub import_run: i64,
     pub updated_at: DateTimeUtc,
 }
 

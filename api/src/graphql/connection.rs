@@ -60,7 +60,7 @@ pub fn from_page<M, T: OutputType>(
     page: Page<M>,
     has_previous: bool,
     key: impl Fn(&M) -> String,
-    node: impl Fn(M) -> T,
+    mut node: impl FnMut(M) -> T,
 ) -> Conn<T> {
     Conn {
         total_count: page.total.unwrap_or_default(),

@@ -139,6 +139,29 @@ children!(
 );
 children!(EvaluationsOfStudent, self_evaluation, StudentId, student_id);
 
+/// The transition of a pupil (keyed by student id; absent when the pupil has none).
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub struct TransitionOfStudent(pub i64);
+
+impl Loader<TransitionOfStudent> for Db {
+    type Value = entity::transition::Model;
+    type Error = DbErr;
+
+    async fn load(
+        &self,
+        keys: &[TransitionOfStudent],
+    ) -> Result<HashMap<TransitionOfStudent, Self::Value>, DbErr> {
+        let rows = entity::transition::Entity::find()
+            .filter(entity::transition::Column::StudentId.is_in(keys.iter().map(|k| k.0)))
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (TransitionOfStudent(row.student_id), row))
+            .collect())
+    }
+}
+
 child_pages!(SchoolsOfRegion, school, "school", "region_id");
 child_pages!(LeerlabsOfRegion, leerlab, "leerlab", "region_id");
 child_pages!(ProgrammesOfSchool, programme, "programme", "school_id");

@@ -2,7 +2,7 @@
 //! the CSV imports. Every pupil that leaves through here is written to the audit log.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject, Upload};
-use entity::{coach_assignment, self_evaluation, student};
+use entity::{coach_assignment, self_evaluation, student, transition};
 
 use super::{
     catalogue::{Person, School},
@@ -11,6 +11,7 @@ use super::{
     leerlab::Leerlab,
     loaders::{
         CoachAssignmentsOfStudent, EvaluationsOfStudent, LeerlabById, PersonById, SchoolById,
+        TransitionOfStudent,
     },
     scalars::Date,
 };
@@ -99,11 +100,17 @@ impl Student {
 
     /// The pupil's step to mbo: the earliest enrolment in the school year after leaving; null if none.
     async fn transition(&self, ctx: &Context<'_>) -> AppResult<Option<Transition>> {
-        if self.0.enrolment_id.is_none() {
+        let Some(transition) = loader(ctx)?
+            .load_one(TransitionOfStudent(self.0.id))
+            .await?
+        else {
             return Ok(None);
-        }
+        };
         audit(ctx)?.read("transition.read", student_target(self.0.id));
-        Ok(Some(Transition(self.0.clone())))
+        Ok(Some(Transition {
+            student: self.0.clone(),
+            transition,
+        }))
     }
 
     /// The pupil's current supercoach.
@@ -160,74 +167,75 @@ pub enum LevelComparison {
 }
 
 /// A pupil's step from vmbo to mbo: their first enrolment in the school year after leaving.
-pub struct Transition(pub student::Model);
+pub struct Transition {
+    pub student: student::Model,
+    pub transition: transition::Model,
+}
 
 /// A pupil's step from vmbo to mbo: their first enrolment in the school year after leaving.
 #[Object]
 impl Transition {
     /// The pupil.
     async fn student(&self) -> Student {
-        Student(self.0.clone())
+        Student(self.student.clone())
     }
 
     /// The mbo school the pupil enrolled at.
-    async fn mbo_school(&self, ctx: &Context<'_>) -> AppResult<Option<School>> {
-        let Some(id) = self.0.transition_school_id else {
-            return Ok(None);
-        };
-        Ok(loader(ctx)?.load_one(SchoolById(id)).await?.map(School))
+    async fn mbo_school(&self, ctx: &Context<'_>) -> AppResult<School> {
+        loader(ctx)?
+            .load_one(SchoolById(self.transition.school_id))
+            .await?
+            .map(School)
+            .ok_or_else(|| AppError::internal("transition without school"))
     }
 
     /// Crebo of the programme.
-    async fn crebo(&self) -> Option<&str> {
-        self.0.transition_crebo.as_deref()
+    async fn crebo(&self) -> &str {
+        &self.transition.crebo
     }
 
     /// mbo level of the programme.
-    async fn level(&self) -> Option<i32> {
-        self.0.transition_level.map(i32::from)
+    async fn level(&self) -> i32 {
+        i32::from(self.transition.level)
     }
 
     /// Date of enrolment.
-    async fn enrolled_on(&self) -> Option<Date> {
-        self.0.transition_enrolled_on.map(Date)
+    async fn enrolled_on(&self) -> Date {
+        Date(self.transition.enrolled_on)
     }
 
     /// What became of the enrolment.
-    async fn status(&self) -> Option<EnrolmentStatus> {
-        self.0
-            .transition_status
-            .as_deref()
-            .map(EnrolmentStatus::from_db)
+    async fn status(&self) -> EnrolmentStatus {
+        EnrolmentStatus::from_db(&self.transition.status)
     }
 
     /// When the status last changed (null while enrolled).
     async fn status_date(&self) -> Option<Date> {
-        self.0.transition_status_date.map(Date)
+        self.transition.status_date.map(Date)
     }
 
     /// Switched within 365 days of enrolling.
     async fn switched_in_first_year(&self) -> bool {
-        self.0.switched_first_year
+        self.transition.switched_first_year
     }
 
     /// Dropped out within 365 days of enrolling.
     async fn dropped_out_in_first_year(&self) -> bool {
-        self.0.dropped_out_first_year
+        self.transition.dropped_out_first_year
     }
 
     /// The pupil started the programme they had chosen (crebo equals the choice).
     async fn choice_matched(&self) -> bool {
-        self.0.choice_matched
+        self.transition.choice_matched
     }
 
     /// The level compared with the expected level of the pupil's leerweg.
-    async fn level_compared_to_expected(&self) -> Option<LevelComparison> {
-        self.0.level_vs_expected.map(|c| match c {
+    async fn level_compared_to_expected(&self) -> LevelComparison {
+        match self.transition.level_vs_expected {
             ..0 => LevelComparison::Below,
             0 => LevelComparison::At,
             _ => LevelComparison::Above,
-        })
+        }
     }
 }
 
@@ -438,11 +446,25 @@ impl PupilQuery {
         )
         .await?;
         audited(ctx, "transition.read", &page.items)?;
+        let keys = page.items.iter().map(|s| TransitionOfStudent(s.id));
+        let mut transitions = loader(ctx)?.load_many(keys).await?;
+        let mut page = page;
+        // A transition removed between the two reads leaves its pupil out of this page.
+        page.items
+            .retain(|s| transitions.contains_key(&TransitionOfStudent(s.id)));
         Ok(from_page(
             page,
             args.after.is_some(),
             |s| s.id.to_string(),
-            Transition,
+            |student| {
+                let transition = transitions
+                    .remove(&TransitionOfStudent(student.id))
+                    .expect("kept above");
+                Transition {
+                    student,
+                    transition,
+                }
+            },
         ))
     }
 }

@@ -101,6 +101,7 @@ pub async fn run(
     crate::auth::policy::ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
     let lookups = load_lookups(db, viewer, link_secret).await?;
     let txn = db::begin_write(db).await?;
+    let run = sql::start_run(&txn, kind, viewer.subject()).await?;
     sql::create_stage(&txn, kind).await?;
 
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Vec<Value>>>(4);
@@ -125,9 +126,9 @@ pub async fn run(
         return Err(rejected(kind, errors, error_count));
     }
 
-    let upserted = sql::upsert(&txn, kind).await?;
-    let transitions_changed = sql::refresh_transitions(&txn, kind).await?;
-    crate::service::statistics::refresh_after_import(&txn, sql::stage_table(kind)).await?;
+    let upserted = sql::upsert(&txn, kind, run).await?;
+    let (transitions_changed, cohorts) = sql::refresh_transitions(&txn, kind, run).await?;
+    crate::service::statistics::refresh_cohorts(&txn, &cohorts).await?;
     sql::drop_stage(&txn, kind).await?;
     let summary = ImportSummary {
         rows: outcome.rows,
@@ -136,6 +137,7 @@ pub async fn run(
         unchanged: outcome.rows - upserted.created - upserted.updated,
         transitions_changed,
     };
+    sql::finish_run(&txn, run, &summary).await?;
     let target = format!(
         "Import:{} rows={} created={} updated={}",
         kind.name(),

@@ -5,7 +5,10 @@
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Value};
 
-use super::{ImportKind, RowError};
+use entity::import_run;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+use super::{ImportKind, ImportSummary, RowError};
 use crate::db::{execute, statement};
 
 /// Rows per multi-row INSERT into the staging table (well under both databases' parameter limits).
@@ -94,17 +97,20 @@ pub async fn duplicates(
         "SELECT line, MIN(line) OVER (PARTITION BY {identity}) AS first_line FROM {}",
         stage_table(kind)
     );
-    let backend = txn.get_database_backend();
-    let count_sql = format!("SELECT COUNT(*) AS n FROM ({ranked}) ranked WHERE line <> first_line");
-    let count: i64 = txn
-        .query_one_raw(statement(backend, &count_sql, vec![]))
-        .await?
-        .map(|row| row.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+    // One hash aggregate tells whether there is any duplicate; only then rank the rows.
+    let table = stage_table(kind);
+    let rows = count(txn, &format!("SELECT COUNT(*) AS n FROM {table}"), vec![]).await?;
+    let distinct = count(
+        txn,
+        &format!("SELECT COUNT(*) AS n FROM (SELECT DISTINCT {identity} FROM {table}) d"),
+        vec![],
+    )
+    .await?;
+    let count = rows - distinct;
     if count == 0 {
         return Ok((Vec::new(), 0));
     }
+    let backend = txn.get_database_backend();
     let list_sql = format!(
         "SELECT line, first_line FROM ({ranked}) ranked WHERE line <> first_line ORDER BY line LIMIT {limit}"
     );
@@ -128,32 +134,82 @@ pub async fn duplicates(
     Ok((errors, count as u64))
 }
 
+/// Records the start of an import run (inside its transaction) and returns the run's id; the
+/// rows the run inserts or changes carry it in `import_run`.
+pub async fn start_run(
+    txn: &DatabaseTransaction,
+    kind: ImportKind,
+    subject: Option<String>,
+) -> Result<i64, DbErr> {
+    let run = import_run::ActiveModel {
+        kind: Set(kind.name().to_owned()),
+        subject: Set(subject),
+        started_at: Set(Utc::now()),
+        rows: Set(0),
+        created: Set(0),
+        updated: Set(0),
+        transitions_changed: Set(0),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(run.id)
+}
+
+/// Stores what the run did.
+pub async fn finish_run(
+    txn: &DatabaseTransaction,
+    run: i64,
+    summary: &ImportSummary,
+) -> Result<(), DbErr> {
+    let counts = [
+        summary.rows,
+        summary.created,
+        summary.updated,
+        summary.transitions_changed,
+    ]
+    .map(|n| Value::from(n as i64));
+    let mut values = counts.to_vec();
+    values.push(run.into());
+    execute(txn, "UPDATE import_run SET rows = ?, created = ?, updated = ?, transitions_changed = ? WHERE id = ?", values).await?;
+    Ok(())
+}
+
 /// What an upsert did.
 pub struct Upserted {
     pub created: u64,
     pub updated: u64,
 }
 
+async fn count(txn: &DatabaseTransaction, sql: &str, values: Vec<Value>) -> Result<i64, DbErr> {
+    let row = txn
+        .query_one_raw(statement(txn.get_database_backend(), sql, values))
+        .await?;
+    row.map(|r| r.try_get("", "n"))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
 /// Moves the staged rows into the real table: new identities are inserted, changed ones updated,
-/// identical ones left alone (so importing a file twice changes nothing).
-pub async fn upsert(txn: &DatabaseTransaction, kind: ImportKind) -> Result<Upserted, DbErr> {
-    let now: Value = Utc::now().into();
-    let (created_sql, upsert_sql) = match kind {
+/// identical ones left alone (so importing a file twice changes nothing). Written rows carry `run`.
+pub async fn upsert(
+    txn: &DatabaseTransaction,
+    kind: ImportKind,
+    run: i64,
+) -> Result<Upserted, DbErr> {
+    let (table, upsert_sql) = match kind {
         ImportKind::VoLeavers => (
-            format!(
-                "SELECT COUNT(*) AS n FROM {VO_STAGE} s WHERE NOT EXISTS (SELECT 1 FROM student t WHERE t.pseudonym = s.pseudonym AND t.school_year = s.school_year)"
-            ),
+            "student",
             format!(
                 "INSERT INTO student (pseudonym, region_id, school_id, leerweg, profile, school_year, cohort, exam_date, choice_crebo, \
-                 choice_date, chose_before_exam, leerlab_id, window_start, window_end, switched_first_year, dropped_out_first_year, \
-                 choice_matched, updated_at) \
+                 choice_date, chose_before_exam, leerlab_id, window_start, window_end, import_run, updated_at) \
                  SELECT pseudonym, region_id, school_id, leerweg, profile, school_year, cohort, exam_date, choice_crebo, choice_date, \
-                 chose_before_exam, leerlab_id, window_start, window_end, FALSE, FALSE, FALSE, ? FROM {VO_STAGE} WHERE TRUE \
+                 chose_before_exam, leerlab_id, window_start, window_end, ?, ? FROM {VO_STAGE} WHERE TRUE \
                  ON CONFLICT (pseudonym, school_year) DO UPDATE SET region_id = excluded.region_id, school_id = excluded.school_id, \
                  leerweg = excluded.leerweg, profile = excluded.profile, cohort = excluded.cohort, exam_date = excluded.exam_date, \
                  choice_crebo = excluded.choice_crebo, choice_date = excluded.choice_date, chose_before_exam = excluded.chose_before_exam, \
                  leerlab_id = excluded.leerlab_id, window_start = excluded.window_start, window_end = excluded.window_end, \
-                 updated_at = excluded.updated_at \
+                 import_run = excluded.import_run, updated_at = excluded.updated_at \
                  WHERE {}",
                 changed(
                     "student",
@@ -170,30 +226,26 @@ pub async fn upsert(txn: &DatabaseTransaction, kind: ImportKind) -> Result<Upser
             ),
         ),
         ImportKind::MboEnrolments => (
+            "enrolment",
             format!(
-                "SELECT COUNT(*) AS n FROM {MBO_STAGE} s WHERE NOT EXISTS (SELECT 1 FROM enrolment t WHERE t.pseudonym = s.pseudonym AND t.school_id = s.school_id AND t.crebo = s.crebo AND t.enrolled_on = s.enrolled_on)"
-            ),
-            format!(
-                "INSERT INTO enrolment (pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days, updated_at) \
-                 SELECT pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days, ? FROM {MBO_STAGE} WHERE TRUE \
+                "INSERT INTO enrolment (pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days, import_run, updated_at) \
+                 SELECT pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days, ?, ? FROM {MBO_STAGE} WHERE TRUE \
                  ON CONFLICT (pseudonym, school_id, crebo, enrolled_on) DO UPDATE SET level = excluded.level, status = excluded.status, \
-                 status_date = excluded.status_date, status_days = excluded.status_days, updated_at = excluded.updated_at \
+                 status_date = excluded.status_date, status_days = excluded.status_days, import_run = excluded.import_run, \
+                 updated_at = excluded.updated_at \
                  WHERE {}",
                 changed("enrolment", &["level", "status", "status_date"])
             ),
         ),
     };
-    let backend = txn.get_database_backend();
-    let created: i64 = txn
-        .query_one_raw(statement(backend, &created_sql, vec![]))
-        .await?
-        .map(|row| row.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    let affected = execute(txn, &upsert_sql, vec![now]).await?;
+    // Imports never delete, so the rows added are the growth of the table.
+    let count_sql = format!("SELECT COUNT(*) AS n FROM {table}");
+    let before = count(txn, &count_sql, vec![]).await?;
+    let affected = execute(txn, &upsert_sql, vec![run.into(), Utc::now().into()]).await?;
+    let created = (count(txn, &count_sql, vec![]).await? - before) as u64;
     Ok(Upserted {
-        created: created as u64,
-        updated: affected.saturating_sub(created as u64),
+        created,
+        updated: affected.saturating_sub(created),
     })
 }
 
@@ -206,70 +258,93 @@ fn changed(table: &str, columns: &[&str]) -> String {
         .join(" OR ")
 }
 
-/// Recomputes the transition of every leaver whose pseudonym is in this import's staging table:
-/// the earliest enrolment whose `enrolled_on` lies in the school year after leaving (DESIGN.md
-/// section 4), with the flags statistics count. Only rows that change are written.
+/// Recomputes the transition of every leaver this run changed (vo file) or whose enrolments it
+/// changed (mbo file): the earliest enrolment whose `enrolled_on` lies in the school year after
+/// leaving (DESIGN.md section 4), with the flags statistics count. Returns how many transitions
+/// changed and the cohorts of the leavers it looked at.
 pub async fn refresh_transitions(
     txn: &DatabaseTransaction,
     kind: ImportKind,
-) -> Result<u64, DbErr> {
-    execute(txn, "DROP TABLE IF EXISTS import_transition", vec![]).await?;
+    run: i64,
+) -> Result<(u64, Vec<i32>), DbErr> {
+    for table in ["import_affected", "import_transition"] {
+        execute(txn, &format!("DROP TABLE IF EXISTS {table}"), vec![]).await?;
+    }
+    execute(txn, "CREATE TEMPORARY TABLE import_affected (student_id BIGINT PRIMARY KEY, cohort INTEGER NOT NULL)", vec![]).await?;
+    let affected = match kind {
+        ImportKind::VoLeavers => {
+            "INSERT INTO import_affected SELECT id, cohort FROM student WHERE import_run = ?"
+        }
+        ImportKind::MboEnrolments => {
+            "INSERT INTO import_affected SELECT id, cohort FROM student \
+             WHERE pseudonym IN (SELECT pseudonym FROM enrolment WHERE import_run = ?)"
+        }
+    };
+    execute(txn, affected, vec![run.into()]).await?;
     execute(
         txn,
-        "CREATE TEMPORARY TABLE import_transition (student_id BIGINT PRIMARY KEY, enrolment_id BIGINT, school_id BIGINT, \
-         crebo VARCHAR(5), level SMALLINT, enrolled_on DATE, status VARCHAR(16), status_date DATE, switched BOOLEAN NOT NULL, \
-         dropped_out BOOLEAN NOT NULL, choice_matched BOOLEAN NOT NULL, level_vs_expected SMALLINT)",
+        "CREATE TEMPORARY TABLE import_transition (student_id BIGINT PRIMARY KEY, enrolment_id BIGINT NOT NULL, \
+         school_id BIGINT NOT NULL, crebo VARCHAR(5) NOT NULL, level SMALLINT NOT NULL, enrolled_on DATE NOT NULL, \
+         status VARCHAR(16) NOT NULL, status_date DATE, switched_first_year BOOLEAN NOT NULL, \
+         dropped_out_first_year BOOLEAN NOT NULL, choice_matched BOOLEAN NOT NULL, level_vs_expected SMALLINT NOT NULL)",
         vec![],
     )
     .await?;
     let expected = "(CASE s.leerweg WHEN 'BB' THEN 2 WHEN 'KB' THEN 3 ELSE 4 END)";
     let fill = format!(
-        "INSERT INTO import_transition SELECT student_id, enrolment_id, school_id, crebo, level, enrolled_on, status, status_date, \
-         switched, dropped_out, choice_matched, level_vs_expected FROM (\
+        "INSERT INTO import_transition SELECT {COLUMNS} FROM (\
            SELECT s.id AS student_id, e.id AS enrolment_id, e.school_id AS school_id, e.crebo AS crebo, e.level AS level, \
              e.enrolled_on AS enrolled_on, e.status AS status, e.status_date AS status_date, \
-             COALESCE(e.status = 'switched' AND e.status_days < 365, FALSE) AS switched, \
-             COALESCE(e.status = 'dropped_out' AND e.status_days < 365, FALSE) AS dropped_out, \
+             (e.status = 'switched' AND e.status_days < 365) AS switched_first_year, \
+             (e.status = 'dropped_out' AND e.status_days < 365) AS dropped_out_first_year, \
              COALESCE(e.crebo = s.choice_crebo, FALSE) AS choice_matched, \
-             CASE WHEN e.level IS NULL THEN NULL WHEN e.level < {expected} THEN -1 WHEN e.level = {expected} THEN 0 ELSE 1 END AS level_vs_expected, \
+             CASE WHEN e.level < {expected} THEN -1 WHEN e.level = {expected} THEN 0 ELSE 1 END AS level_vs_expected, \
              ROW_NUMBER() OVER (PARTITION BY s.id ORDER BY e.enrolled_on, e.id) AS rn \
-           FROM student s LEFT JOIN enrolment e ON e.pseudonym = s.pseudonym \
-             AND e.enrolled_on >= s.window_start AND e.enrolled_on <= s.window_end \
-           WHERE s.pseudonym IN (SELECT pseudonym FROM {})\
-         ) ranked WHERE rn = 1",
-        stage_table(kind)
+           FROM import_affected a JOIN student s ON s.id = a.student_id \
+           JOIN enrolment e ON e.pseudonym = s.pseudonym AND e.enrolled_on >= s.window_start AND e.enrolled_on <= s.window_end\
+         ) ranked WHERE rn = 1"
     );
     execute(txn, &fill, vec![]).await?;
-    let pairs = [
-        ("enrolment_id", "enrolment_id"),
-        ("transition_school_id", "school_id"),
-        ("transition_crebo", "crebo"),
-        ("transition_level", "level"),
-        ("transition_enrolled_on", "enrolled_on"),
-        ("transition_status", "status"),
-        ("transition_status_date", "status_date"),
-        ("switched_first_year", "switched"),
-        ("dropped_out_first_year", "dropped_out"),
-        ("choice_matched", "choice_matched"),
-        ("level_vs_expected", "level_vs_expected"),
-    ];
-    let set: Vec<String> = pairs
-        .iter()
-        .map(|(to, from)| format!("{to} = t.{from}"))
+    let removed = execute(
+        txn,
+        "DELETE FROM transition WHERE student_id IN (SELECT student_id FROM import_affected) \
+         AND NOT EXISTS (SELECT 1 FROM import_transition t WHERE t.student_id = transition.student_id)",
+        vec![],
+    )
+    .await?;
+    let set: Vec<String> = COLUMNS
+        .split(", ")
+        .skip(1)
+        .map(|c| format!("{c} = excluded.{c}"))
         .collect();
-    let differs: Vec<String> = pairs
-        .iter()
-        .map(|(to, from)| format!("student.{to} IS DISTINCT FROM t.{from}"))
-        .collect();
-    let update = format!(
-        "UPDATE student SET {} FROM import_transition t WHERE student.id = t.student_id AND ({})",
+    let columns: Vec<&str> = COLUMNS.split(", ").skip(1).collect();
+    let upsert = format!(
+        "INSERT INTO transition ({COLUMNS}) SELECT {COLUMNS} FROM import_transition WHERE TRUE \
+         ON CONFLICT (student_id) DO UPDATE SET {} WHERE {}",
         set.join(", "),
-        differs.join(" OR ")
+        changed("transition", &columns)
     );
-    let changed = execute(txn, &update, vec![]).await?;
-    execute(txn, "DROP TABLE import_transition", vec![]).await?;
-    Ok(changed)
+    let written = execute(txn, &upsert, vec![]).await?;
+    let backend = txn.get_database_backend();
+    let cohorts = txn
+        .query_all_raw(statement(
+            backend,
+            "SELECT DISTINCT cohort FROM import_affected",
+            vec![],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "cohort"))
+        .collect::<Result<Vec<i32>, DbErr>>()?;
+    for table in ["import_affected", "import_transition"] {
+        execute(txn, &format!("DROP TABLE {table}"), vec![]).await?;
+    }
+    Ok((removed + written, cohorts))
 }
+
+/// The columns of `transition`, in table order.
+const COLUMNS: &str = "student_id, enrolment_id, school_id, crebo, level, enrolled_on, status, status_date, \
+    switched_first_year, dropped_out_first_year, choice_matched, level_vs_expected";
 
 /// Drops the staging table before commit.
 pub async fn drop_stage(txn: &DatabaseTransaction, kind: ImportKind) -> Result<(), DbErr> {

@@ -4,7 +4,9 @@
 //! caller's scope is never loaded, and "not yours" and "does not exist" look the same.
 
 use chrono::{NaiveDate, Utc};
-use entity::{coach_assignment, enrolment, person, self_evaluation, self_evaluation_need, student};
+use entity::{
+    coach_assignment, enrolment, person, self_evaluation, self_evaluation_need, student, transition,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
@@ -143,10 +145,11 @@ pub async fn list_students(
         });
     }
     if let Some(has) = filter.has_transition {
+        let with_transition = transitions_where(Condition::all());
         condition = condition.add(if has {
-            student::Column::EnrolmentId.is_not_null()
+            student::Column::Id.in_subquery(with_transition)
         } else {
-            student::Column::EnrolmentId.is_null()
+            student::Column::Id.not_in_subquery(with_transition)
         });
     }
     page_of_students(db, condition, page, want_total).await
@@ -159,26 +162,37 @@ pub async fn list_transitions(
     page: PageArgs,
     want_total: bool,
 ) -> AppResult<Page<student::Model>> {
-    let mut condition = Condition::all()
-        .add(scope_or_forbidden(viewer)?)
-        .add(student::Column::EnrolmentId.is_not_null());
+    let mut condition = Condition::all().add(scope_or_forbidden(viewer)?);
     if let Some(brin) = &filter.vo_school_brin {
         condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
-    }
-    if let Some(brin) = &filter.mbo_school_brin {
-        condition =
-            condition.add(school_condition(db, brin, student::Column::TransitionSchoolId).await?);
     }
     if let Some(year) = &filter.school_year {
         condition = condition.add(school_year_condition(year)?);
     }
+    let mut of_transition = Condition::all();
+    if let Some(brin) = &filter.mbo_school_brin {
+        let school = catalogue::school_by_brin(db, brin)
+            .await?
+            .map_or(-1, |s| s.id);
+        of_transition = of_transition.add(transition::Column::SchoolId.eq(school));
+    }
     if let Some(crebo) = &filter.crebo {
-        condition = condition.add(student::Column::TransitionCrebo.eq(crebo.as_str()));
+        of_transition = of_transition.add(transition::Column::Crebo.eq(crebo.as_str()));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(student::Column::TransitionStatus.eq(status.as_str()));
+        of_transition = of_transition.add(transition::Column::Status.eq(status.as_str()));
     }
+    condition = condition.add(student::Column::Id.in_subquery(transitions_where(of_transition)));
     page_of_students(db, condition, page, want_total).await
+}
+
+/// The ids of the pupils whose transition matches `condition`.
+fn transitions_where(condition: Condition) -> sea_orm::sea_query::SelectStatement {
+    transition::Entity::find()
+        .select_only()
+        .column(transition::Column::StudentId)
+        .filter(condition)
+        .into_query()
 }
 
 /// The caller's pupil scope; `FORBIDDEN` for roles that see no pupils.

@@ -1,16 +1,14 @@
 //! Transition and needs statistics (DESIGN.md section 4), computed in SQL and suppressed.
 //!
 //! `transitionStats` reads the summary tables the import maintains (`stats_vo_cube` when every
-//! grouping and filter is on the vmbo side, else `stats_full_cube`), so a dashboard adds up
-//! pre-aggregated groups instead of scanning every pupil. Needs are counted from the
-//! self-evaluations directly (few rows).
+//! grouping and filter is on the vmbo side, `stats_mbo_cube` when on the mbo side), so a
+//! dashboard adds up pre-aggregated groups instead of every pupil; other combinations read the
+//! leavers and their transitions themselves.
 
 use std::collections::HashMap;
 
 use entity::{leerlab, school};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Value,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Value};
 
 use super::{
     catalogue,
@@ -58,13 +56,6 @@ impl Dimension {
             Dimension::Level => "transition_level",
             Dimension::Leerlab => "leerlab_id",
         }
-    }
-
-    fn mbo_side(self) -> bool {
-        matches!(
-            self,
-            Dimension::MboSchool | Dimension::Crebo | Dimension::Level
-        )
     }
 }
 
@@ -145,7 +136,8 @@ pub(super) struct Resolved {
     pub(super) values: Vec<Value>,
     /// A code in the filter named nothing: the answer is empty.
     pub(super) empty: bool,
-    mbo_side: bool,
+    /// The fact columns the conditions use (to pick a summary table that has them).
+    columns: Vec<&'static str>,
 }
 
 impl Resolved {
@@ -154,23 +146,29 @@ impl Resolved {
             conditions: Vec::new(),
             values: Vec::new(),
             empty: false,
-            mbo_side: false,
+            columns: Vec::new(),
         }
     }
 
-    fn add(&mut self, condition: String, values: Vec<Value>) {
+    fn add(&mut self, column: &'static str, condition: String, values: Vec<Value>) {
+        self.columns.push(column);
         self.conditions.push(condition);
         self.values.extend(values);
     }
 
-    fn in_list(&mut self, column: &str, ids: Vec<i64>) {
-        if ids.is_empty() {
+    fn equals(&mut self, column: &'static str, value: Value) {
+        self.add(column, format!("{column} = ?"), vec![value]);
+    }
+
+    fn in_list(&mut self, column: &'static str, values: Vec<Value>) {
+        if values.is_empty() {
             self.empty = true;
             return;
         }
         self.add(
-            format!("{column} IN ({})", placeholders(ids.len())),
-            ids.into_iter().map(Value::from).collect(),
+            column,
+            format!("{column} IN ({})", placeholders(values.len())),
+            values,
         );
     }
 
@@ -216,7 +214,7 @@ pub(super) async fn resolve(
             if filter.region_code.is_some() && region_id != Some(own) {
                 return Err(AppError::Forbidden);
             }
-            resolved.add("region_id = ?".to_owned(), vec![own.into()]);
+            resolved.equals("region_id", own.into());
         }
         Role::SchoolStaff => {
             let mut own_school_filter = false;
@@ -235,18 +233,20 @@ pub(super) async fn resolve(
     }
     if filter.region_code.is_some() {
         match region_id {
-            Some(id) => resolved.add("region_id = ?".to_owned(), vec![id.into()]),
+            Some(id) => resolved.equals("region_id", id.into()),
             None => resolved.empty = true,
         }
     }
     if let Some(brin) = &filter.vo_school_brin {
         let ids = school_and_children(db, brin).await?;
-        resolved.in_list("school_id", ids);
+        resolved.in_list("school_id", ids.into_iter().map(Value::from).collect());
     }
     if let Some(brin) = &filter.mbo_school_brin {
         let ids = school_and_children(db, brin).await?;
-        resolved.in_list("transition_school_id", ids);
-        resolved.mbo_side = true;
+        resolved.in_list(
+            "transition_school_id",
+            ids.into_iter().map(Value::from).collect(),
+        );
     }
     if !filter.cohorts.is_empty() {
         let years = filter
@@ -261,26 +261,22 @@ pub(super) async fn resolve(
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
-        resolved.add(
-            format!("cohort IN ({})", placeholders(years.len())),
-            years.iter().map(|y| Value::from(y.0)).collect(),
-        );
+        resolved.in_list("cohort", years.iter().map(|y| Value::from(y.0)).collect());
     }
     if let Some(code) = &filter.leerlab_code {
         match leerlab_by_code(db, code).await? {
-            Some(lab) => resolved.add("leerlab_id = ?".to_owned(), vec![lab.id.into()]),
+            Some(lab) => resolved.equals("leerlab_id", lab.id.into()),
             None => resolved.empty = true,
         }
     }
     if let Some(leerweg) = filter.leerweg {
-        resolved.add("leerweg = ?".to_owned(), vec![leerweg.as_str().into()]);
+        resolved.equals("leerweg", leerweg.as_str().into());
     }
     if let Some(level) = filter.level {
         if !(1..=4).contains(&level) {
             return Err(AppError::bad_input("level", "an mbo level is 1 to 4"));
         }
-        resolved.add("transition_level = ?".to_owned(), vec![level.into()]);
-        resolved.mbo_side = true;
+        resolved.equals("transition_level", level.into());
     }
     Ok(resolved)
 }
@@ -393,12 +389,7 @@ async fn query_groups(
     resolved: &Resolved,
     dims: &[Dimension],
 ) -> AppResult<Vec<(RawKey, Counts)>> {
-    let mbo_side = resolved.mbo_side || dims.iter().any(|d| d.mbo_side());
-    let table = if mbo_side {
-        "stats_full_cube"
-    } else {
-        "stats_vo_cube"
-    };
+    let table = source(resolved, dims);
     let columns: Vec<String> = dims
         .iter()
         .enumerate()
@@ -494,51 +485,72 @@ pub(super) async fn describe_keys(
         .collect())
 }
 
-/// Rebuilds the summary tables for every cohort that the staged import touched.
-pub async fn refresh_after_import(
-    txn: &DatabaseTransaction,
-    stage_table: &str,
-) -> Result<(), DbErr> {
-    let backend = txn.get_database_backend();
-    let sql = format!(
-        "SELECT DISTINCT cohort FROM student WHERE pseudonym IN (SELECT pseudonym FROM {stage_table})"
-    );
-    let cohorts: Vec<i32> = txn
-        .query_all_raw(statement(backend, &sql, vec![]))
-        .await?
+/// One row per leaver with the counts it contributes (0 or 1 each), under the column names of the
+/// summary tables: the statistics of any group are the sums of these over its leavers.
+const FACTS: &str = "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
+    s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
+    t.school_id AS transition_school_id, t.crebo AS transition_crebo, t.level AS transition_level, \
+    1 AS leavers, \
+    CASE WHEN t.student_id IS NULL THEN 0 ELSE 1 END AS enrolled, \
+    CASE WHEN t.switched_first_year THEN 1 ELSE 0 END AS switched, \
+    CASE WHEN t.dropped_out_first_year THEN 1 ELSE 0 END AS dropped_out, \
+    CASE WHEN s.chose_before_exam THEN 1 ELSE 0 END AS chose_before_exam, \
+    CASE WHEN t.choice_matched THEN 1 ELSE 0 END AS choice_matched, \
+    CASE WHEN t.level_vs_expected < 0 THEN 1 ELSE 0 END AS below_expected, \
+    CASE WHEN t.level_vs_expected = 0 THEN 1 ELSE 0 END AS at_expected, \
+    CASE WHEN t.level_vs_expected > 0 THEN 1 ELSE 0 END AS above_expected \
+    FROM student s LEFT JOIN transition t ON t.student_id = s.id) facts";
+
+/// The summary tables and the fact columns each one keeps.
+const CUBES: [(&str, &[&str]); 2] = [
+    (
+        "stats_vo_cube",
+        &[
+            "region_id",
+            "cohort",
+            "school_id",
+            "leerweg",
+            "profile",
+            "leerlab_id",
+        ],
+    ),
+    (
+        "stats_mbo_cube",
+        &[
+            "region_id",
+            "cohort",
+            "transition_school_id",
+            "transition_crebo",
+            "transition_level",
+        ],
+    ),
+];
+
+/// The smallest source that has every column a query groups or filters by: a summary table,
+/// or else the facts themselves.
+fn source(resolved: &Resolved, dims: &[Dimension]) -> &'static str {
+    let mut needed = resolved
+        .columns
         .iter()
-        .map(|row| row.try_get("", "cohort"))
-        .collect::<Result<_, _>>()?;
-    refresh_cohorts(txn, &cohorts).await
+        .copied()
+        .chain(dims.iter().map(|d| d.column()));
+    let needed: Vec<&str> = needed.by_ref().collect();
+    CUBES
+        .iter()
+        .find(|(_, keys)| needed.iter().all(|c| keys.contains(c)))
+        .map_or(FACTS, |(table, _)| table)
 }
 
-/// Recomputes both summary tables for `cohorts` from the pupils' transitions.
+/// Recomputes the summary tables for `cohorts` from the leavers and their transitions.
 pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Result<(), DbErr> {
     if cohorts.is_empty() {
         return Ok(());
     }
     let list = placeholders(cohorts.len());
     let values = || cohorts.iter().map(|c| Value::from(*c)).collect::<Vec<_>>();
-    let counts = "COUNT(*), \
-        SUM(CASE WHEN enrolment_id IS NOT NULL THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN switched_first_year THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN dropped_out_first_year THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN chose_before_exam THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN choice_matched THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN level_vs_expected < 0 THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN level_vs_expected = 0 THEN 1 ELSE 0 END), \
-        SUM(CASE WHEN level_vs_expected > 0 THEN 1 ELSE 0 END)";
-    let cubes = [
-        (
-            "stats_vo_cube",
-            "region_id, cohort, school_id, leerweg, profile, leerlab_id",
-        ),
-        (
-            "stats_full_cube",
-            "region_id, cohort, school_id, leerweg, profile, leerlab_id, transition_school_id, transition_crebo, transition_level",
-        ),
-    ];
-    for (table, keys) in cubes {
+    let sums: Vec<String> = STORED.iter().map(|m| format!("SUM({m})")).collect();
+    for (table, keys) in CUBES {
+        let keys = keys.join(", ");
         execute(
             db,
             &format!("DELETE FROM {table} WHERE cohort IN ({list})"),
@@ -546,8 +558,9 @@ pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Resu
         )
         .await?;
         let insert = format!(
-            "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {counts} FROM student WHERE cohort IN ({list}) GROUP BY {keys}",
-            STORED.join(", ")
+            "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {} FROM {FACTS} WHERE cohort IN ({list}) GROUP BY {keys}",
+            STORED.join(", "),
+            sums.join(", ")
         );
         execute(db, &insert, values()).await?;
     }

@@ -2,11 +2,10 @@
 
 #![allow(dead_code)]
 
-use chrono::{NaiveDate, Utc};
-use entity::{school, student};
+use entity::student;
 use leerroute::ids;
 use leerroute_tests::TestApp;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 pub const CREATE: &str = "mutation($i: CreateActivityInput!) { createActivity(input: $i) { activity { id status title capacity enrolledCount participatingSchools { brin } hostSchool { brin } leerlab { code } region { code } } } }";
@@ -56,53 +55,31 @@ pub async fn leerlab(app: &TestApp, region: &str, code: &str, partners: &[&str])
     }
 }
 
-/// A pupil (vmbo leaver) of the school `brin`, stored directly: the pupils import is not part
-/// of these tests. Returns the pupil's global id.
+/// A pupil (vmbo leaver) of the school `brin`, brought in through the real import. Returns the
+/// pupil's global id.
 pub async fn pupil(app: &TestApp, brin: &str) -> String {
-    let school = school::Entity::find()
-        .filter(school::Column::Brin.eq(brin))
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = 900_000 + NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let pgn = leerroute_tests::bsn(n);
+    let csv = format!(
+        "{}\n{pgn},{brin},TL,E&O,2025-2026,2026-05-12,,,\n",
+        leerroute_tests::VO_HEADER
+    );
+    let body = app
+        .upload(
+            Some(&app.admin()),
+            "mutation($input: ImportInput!) { importVoLeavers(input: $input) { created } }",
+            &csv,
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let pseudonym = leerroute::pseudonym::Pseudonymiser::new(&app.secrets.link).pseudonym(&pgn);
+    let row = student::Entity::find()
+        .filter(student::Column::Pseudonym.eq(pseudonym))
         .one(&app.db)
         .await
         .unwrap()
-        .expect("school exists");
-    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-    let pseudonym = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
-    let row = student::ActiveModel {
-        pseudonym: Set(pseudonym),
-        region_id: Set(school.region_id),
-        school_id: Set(school.id),
-        leerweg: Set("TL".into()),
-        profile: Set("E&O".into()),
-        school_year: Set("2025-2026".into()),
-        cohort: Set(2025),
-        exam_date: Set(day(2026, 5, 12)),
-        choice_crebo: Set(None),
-        choice_date: Set(None),
-        chose_before_exam: Set(false),
-        leerlab_id: Set(None),
-        window_start: Set(day(2026, 8, 1)),
-        window_end: Set(day(2027, 7, 31)),
-        enrolment_id: Set(None),
-        transition_school_id: Set(None),
-        transition_crebo: Set(None),
-        transition_level: Set(None),
-        transition_enrolled_on: Set(None),
-        transition_status: Set(None),
-        transition_status_date: Set(None),
-        switched_first_year: Set(false),
-        dropped_out_first_year: Set(false),
-        choice_matched: Set(false),
-        level_vs_expected: Set(None),
-        updated_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+        .expect("the imported pupil");
     ids::encode("Student", row.id).0
 }
 
