@@ -101,8 +101,10 @@ pub async fn run(
     crate::auth::policy::ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
     let lookups = load_lookups(db, viewer, link_secret).await?;
     let txn = db::begin_write(db).await?;
+    sql::tune(&txn).await?;
     let run = sql::start_run(&txn, kind, viewer.subject()).await?;
     sql::create_stage(&txn, kind).await?;
+    let mut phases = Phases::start(kind);
 
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Vec<Value>>>(4);
     let reader =
@@ -113,6 +115,8 @@ pub async fn run(
     let outcome = reader
         .await
         .map_err(|e| AppError::internal(format!("import reader failed: {e}")))?;
+    sql::analyze(&txn, sql::stage_table(kind)).await?;
+    phases.done("read, check and stage");
 
     let mut errors = outcome.errors;
     let mut error_count = outcome.error_count;
@@ -120,6 +124,7 @@ pub async fn run(
         let (duplicates, duplicate_count) = sql::duplicates(&txn, kind, LISTED_ERRORS).await?;
         errors.extend(duplicates);
         error_count += duplicate_count;
+        phases.done("duplicates");
     }
     if error_count > 0 {
         drop(txn); // rolls back: nothing of this file is written
@@ -127,8 +132,11 @@ pub async fn run(
     }
 
     let upserted = sql::upsert(&txn, kind, run).await?;
+    phases.done("upsert");
     let (transitions_changed, cohorts) = sql::refresh_transitions(&txn, kind, run).await?;
+    phases.done("transitions");
     crate::service::statistics::refresh_cohorts(&txn, &cohorts).await?;
+    phases.done("summary tables");
     sql::drop_stage(&txn, kind).await?;
     let summary = ImportSummary {
         rows: outcome.rows,
@@ -147,7 +155,34 @@ pub async fn run(
     );
     audit::record_write(&txn, viewer, &format!("import.{}", kind.name()), target).await?;
     txn.commit().await?;
+    phases.done("commit");
     Ok(summary)
+}
+
+/// Logs how long each phase of an import took (at debug level: `RUST_LOG=leerroute=debug`).
+struct Phases {
+    kind: ImportKind,
+    last: std::time::Instant,
+}
+
+impl Phases {
+    fn start(kind: ImportKind) -> Self {
+        Phases {
+            kind,
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn done(&mut self, phase: &str) {
+        let seconds = self.last.elapsed().as_secs_f64();
+        tracing::debug!(
+            import = self.kind.name(),
+            phase,
+            seconds,
+            "import phase done"
+        );
+        self.last = std::time::Instant::now();
+    }
 }
 
 /// The `BAD_USER_INPUT` error of a refused file, with every listed bad row in its details.

@@ -190,6 +190,15 @@ impl Check {
     }
 }
 
+/// A 64-bit hash of a record's identity. Duplicates within a file are first sought on this one
+/// integer column (cheap to compare); only if two rows share it are the full identities compared.
+fn fingerprint(identity: &impl std::hash::Hash) -> i64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    // The default SipHash with fixed keys: the same identity hashes alike throughout an import.
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(identity)
+        as i64
+}
+
 /// Field `i` of the format, trimmed; positions come from the header.
 fn field<'r>(record: &'r csv::StringRecord, positions: &[usize], i: usize) -> &'r str {
     record.get(positions[i]).unwrap_or_default().trim()
@@ -197,7 +206,7 @@ fn field<'r>(record: &'r csv::StringRecord, positions: &[usize], i: usize) -> &'
 
 /// Checks a vo-leavers row and returns its staging values:
 /// `line, pseudonym, region_id, school_id, leerweg, profile, school_year, cohort, exam_date,
-/// choice_crebo, choice_date, chose_before_exam, leerlab_id, window_start, window_end`.
+/// choice_crebo, choice_date, chose_before_exam, leerlab_id, window_start, window_end, fingerprint`.
 pub fn vo_leaver(
     line: u64,
     record: &csv::StringRecord,
@@ -296,6 +305,7 @@ pub fn vo_leaver(
         return Err(check.errors);
     }
     let next = year.next();
+    let identity = fingerprint(&(&pseudonym, year.0));
     Ok(vec![
         (line as i64).into(),
         pseudonym.into(),
@@ -312,11 +322,12 @@ pub fn vo_leaver(
         leerlab.into(),
         next.first_day().into(),
         next.last_day().into(),
+        identity.into(),
     ])
 }
 
 /// Checks an mbo-enrolments row and returns its staging values:
-/// `line, pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days`.
+/// `line, pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days, fingerprint`.
 pub fn mbo_enrolment(
     line: u64,
     record: &csv::StringRecord,
@@ -396,6 +407,7 @@ pub fn mbo_enrolment(
         return Err(check.errors);
     }
     let status_days = status_date.map(|d| (d - enrolled_on).num_days() as i32);
+    let identity = fingerprint(&(&pseudonym, school.id, &crebo, enrolled_on));
     Ok(vec![
         (line as i64).into(),
         pseudonym.into(),
@@ -406,5 +418,6 @@ pub fn mbo_enrolment(
         status.as_str().into(),
         status_date.into(),
         status_days.into(),
+        identity.into(),
     ])
 }

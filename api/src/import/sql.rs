@@ -29,10 +29,10 @@ fn stage_columns(kind: ImportKind) -> &'static str {
     match kind {
         ImportKind::VoLeavers => {
             "line, pseudonym, region_id, school_id, leerweg, profile, school_year, cohort, exam_date, \
-             choice_crebo, choice_date, chose_before_exam, leerlab_id, window_start, window_end"
+             choice_crebo, choice_date, chose_before_exam, leerlab_id, window_start, window_end, fingerprint"
         }
         ImportKind::MboEnrolments => {
-            "line, pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days"
+            "line, pseudonym, school_id, crebo, level, enrolled_on, status, status_date, status_days, fingerprint"
         }
     }
 }
@@ -44,11 +44,11 @@ pub async fn create_stage(txn: &DatabaseTransaction, kind: ImportKind) -> Result
             "line BIGINT NOT NULL, pseudonym VARCHAR(64) NOT NULL, region_id BIGINT NOT NULL, school_id BIGINT NOT NULL, \
              leerweg VARCHAR(2) NOT NULL, profile VARCHAR(8) NOT NULL, school_year VARCHAR(9) NOT NULL, cohort INTEGER NOT NULL, \
              exam_date DATE NOT NULL, choice_crebo VARCHAR(5), choice_date DATE, chose_before_exam BOOLEAN NOT NULL, \
-             leerlab_id BIGINT, window_start DATE NOT NULL, window_end DATE NOT NULL"
+             leerlab_id BIGINT, window_start DATE NOT NULL, window_end DATE NOT NULL, fingerprint BIGINT NOT NULL"
         }
         ImportKind::MboEnrolments => {
             "line BIGINT NOT NULL, pseudonym VARCHAR(64) NOT NULL, school_id BIGINT NOT NULL, crebo VARCHAR(5) NOT NULL, \
-             level SMALLINT NOT NULL, enrolled_on DATE NOT NULL, status VARCHAR(16) NOT NULL, status_date DATE, status_days INTEGER"
+             level SMALLINT NOT NULL, enrolled_on DATE NOT NULL, status VARCHAR(16) NOT NULL, status_date DATE, status_days INTEGER, fingerprint BIGINT NOT NULL"
         }
     };
     let table = stage_table(kind);
@@ -59,6 +59,24 @@ pub async fn create_stage(txn: &DatabaseTransaction, kind: ImportKind) -> Result
         vec![],
     )
     .await?;
+    Ok(())
+}
+
+/// On PostgreSQL, gives the import's transaction room to sort and hash in memory (its joins and
+/// window run over a whole file at once); SQLite has no such setting.
+pub async fn tune(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        execute(txn, "SET LOCAL work_mem = '256MB'", vec![]).await?;
+    }
+    Ok(())
+}
+
+/// Lets PostgreSQL's planner see how big a freshly filled temporary table is (it never analyses
+/// temporary tables by itself, and guesses badly for a million rows).
+pub async fn analyze(txn: &DatabaseTransaction, table: &str) -> Result<(), DbErr> {
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        execute(txn, &format!("ANALYZE {table}"), vec![]).await?;
+    }
     Ok(())
 }
 
@@ -97,16 +115,15 @@ pub async fn duplicates(
         "SELECT line, MIN(line) OVER (PARTITION BY {identity}) AS first_line FROM {}",
         stage_table(kind)
     );
-    // One hash aggregate tells whether there is any duplicate; only then rank the rows.
+    // Distinct fingerprints (one integer column) tell cheaply that there is no duplicate; only
+    // when two rows share one are the full identities ranked.
     let table = stage_table(kind);
-    let rows = count(txn, &format!("SELECT COUNT(*) AS n FROM {table}"), vec![]).await?;
-    let distinct = count(
-        txn,
-        &format!("SELECT COUNT(*) AS n FROM (SELECT DISTINCT {identity} FROM {table}) d"),
-        vec![],
-    )
-    .await?;
-    let count = rows - distinct;
+    let quick = format!("SELECT COUNT(*) - COUNT(DISTINCT fingerprint) AS n FROM {table}");
+    if count(txn, &quick, vec![]).await? == 0 {
+        return Ok((Vec::new(), 0));
+    }
+    let exact = format!("SELECT COUNT(*) AS n FROM ({ranked}) ranked WHERE line <> first_line");
+    let count = count(txn, &exact, vec![]).await?;
     if count == 0 {
         return Ok((Vec::new(), 0));
     }
@@ -281,6 +298,7 @@ pub async fn refresh_transitions(
         }
     };
     execute(txn, affected, vec![run.into()]).await?;
+    analyze(txn, "import_affected").await?;
     execute(
         txn,
         "CREATE TEMPORARY TABLE import_transition (student_id BIGINT PRIMARY KEY, enrolment_id BIGINT NOT NULL, \
@@ -305,6 +323,7 @@ pub async fn refresh_transitions(
          ) ranked WHERE rn = 1"
     );
     execute(txn, &fill, vec![]).await?;
+    analyze(txn, "import_transition").await?;
     let removed = execute(
         txn,
         "DELETE FROM transition WHERE student_id IN (SELECT student_id FROM import_affected) \

@@ -541,13 +541,19 @@ fn source(resolved: &Resolved, dims: &[Dimension]) -> &'static str {
         .map_or(FACTS, |(table, _)| table)
 }
 
-/// Recomputes the summary tables for `cohorts` from the leavers and their transitions.
+/// Recomputes the summary tables for `cohorts` from the leavers and their transitions. The facts
+/// of those cohorts are gathered once (one join) and both tables are grouped from that copy.
 pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Result<(), DbErr> {
     if cohorts.is_empty() {
         return Ok(());
     }
     let list = placeholders(cohorts.len());
     let values = || cohorts.iter().map(|c| Value::from(*c)).collect::<Vec<_>>();
+    execute(db, "DROP TABLE IF EXISTS stats_facts", vec![]).await?;
+    let copy = format!(
+        "CREATE TEMPORARY TABLE stats_facts AS SELECT * FROM {FACTS} WHERE cohort IN ({list})"
+    );
+    execute(db, &copy, values()).await?;
     let sums: Vec<String> = STORED.iter().map(|m| format!("SUM({m})")).collect();
     for (table, keys) in CUBES {
         let keys = keys.join(", ");
@@ -558,12 +564,13 @@ pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Resu
         )
         .await?;
         let insert = format!(
-            "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {} FROM {FACTS} WHERE cohort IN ({list}) GROUP BY {keys}",
+            "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {} FROM stats_facts GROUP BY {keys}",
             STORED.join(", "),
             sums.join(", ")
         );
-        execute(db, &insert, values()).await?;
+        execute(db, &insert, vec![]).await?;
     }
+    execute(db, "DROP TABLE stats_facts", vec![]).await?;
     Ok(())
 }
 
