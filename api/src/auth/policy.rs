@@ -37,13 +37,12 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         (
             "Query",
             "regions" | "region" | "schools" | "school" | "programmes" | "leerlabs" | "leerlab"
-            | "activities" | "activity" | "node" | "nodes" | "viewer",
+            | "activities" | "activity" | "node" | "viewer",
         ) => Public,
         ("Query", "students" | "student" | "transitions") => Roles(PUPIL_READERS),
         ("Query", "transitionStats" | "needsStats") => Roles(STATISTICS_READERS),
         ("Query", "planningWeeks" | "schoolCalendar") => Roles(&[SchoolStaff, Coordinator]),
         ("Query", "auditEvents") => Roles(&[]),
-        ("Query", "people") => Roles(&[SchoolStaff, Coordinator]),
         ("Mutation", "createRegion") => Roles(&[]),
         ("Mutation", "createSchool" | "updateSchool") => Roles(&[Coordinator]),
         ("Mutation", "createProgramme" | "createPerson") => Roles(&[SchoolStaff, Coordinator]),
