@@ -27,6 +27,9 @@ pub enum Command {
         #[command(subcommand)]
         kind: ImportCommand,
     },
+    /// Recompute every transition and the summary tables from the pupil records (repairs a
+    /// database written by concurrent imports before they were serialised).
+    Rebuild(RebuildArgs),
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
@@ -173,6 +176,12 @@ pub enum ImportCommand {
 pub struct ImportArgs {
     /// The CSV file (UTF-8, header row).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RebuildArgs {
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

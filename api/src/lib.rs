@@ -32,7 +32,7 @@ pub use http::router;
 use crate::{
     app::AppState,
     auth::Role,
-    config::{DatabaseArgs, MigrateArgs, SeedArgs, ServeArgs, TokenArgs},
+    config::{DatabaseArgs, MigrateArgs, RebuildArgs, SeedArgs, ServeArgs, TokenArgs},
     error::CommandError,
 };
 
@@ -166,6 +166,17 @@ pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
     .map_err(CommandError::Config)
 }
 
+/// `leerroute rebuild`: every transition and summary table recomputed from the pupil records,
+/// holding the import lock.
+pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
+    let db = open_database(&args.database).await?;
+    let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild")).await?;
+    Ok(format!(
+        "rebuilt the transitions of {} leavers ({} changed) and the summary tables of {} cohort(s)",
+        rebuilt.leavers, rebuilt.transitions_changed, rebuilt.cohorts
+    ))
+}
+
 /// `leerroute import vo-leavers|mbo-enrolments FILE`: one transaction, progress on a terminal,
 /// every bad row on stderr and a non-zero exit when the file is refused.
 pub async fn import_command(kind: config::ImportCommand) -> Result<String, CommandError> {
@@ -194,12 +205,14 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
     }
     let progress_bar = bar.clone();
     let progress: import::Progress = Arc::new(move |read| progress_bar.set_position(read));
-    let viewer = auth::Viewer::system("import");
-    let result = import::run(
-        &db,
-        &viewer,
-        &secrets.link,
+    let job = import::ImportJob {
+        db,
+        viewer: auth::Viewer::system("import"),
+        link_secret: secrets.link.clone(),
         kind,
+    };
+    let result = import::run(
+        &job,
         Box::new(std::io::BufReader::new(file)),
         Some(progress),
     )

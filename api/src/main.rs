@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         Command::Migrate(args) => leerroute::migrate(args).await.map(Some),
         Command::Seed(args) => leerroute::seed_demo(args).await.map(Some),
         Command::Import { kind } => leerroute::import_command(kind).await.map(Some),
+        Command::Rebuild(args) => leerroute::rebuild(args).await.map(Some),
         Command::Token(args) => leerroute::mint_token(args).map(Some),
         Command::Schema => Ok(Some(leerroute::graphql::sdl())),
     };
