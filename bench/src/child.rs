@@ -4,6 +4,7 @@
 
 use std::{
     fs::File,
+    os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -73,6 +74,14 @@ pub fn spawn_program(
         .stderr(open(&stderr)?);
     if let Some(dir) = cwd {
         command.current_dir(dir);
+    }
+    // A child must not outlive the bench (a server left running would skew the next run).
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
     }
     let started = Instant::now();
     let child = command

@@ -63,42 +63,32 @@ async fn answer(State(db): State<DatabaseConnection>) -> impl IntoResponse {
 
 impl JsonAggServer {
     /// Starts `POST /graphql` on a free loopback port over a pool of `pool` connections to `url`.
-    pub fn start(url: &str, pool: u32) -> Result<JsonAggServer, String> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| format!("no runtime for the json_agg endpoint: {e}"))?;
+    pub async fn start(url: &str, pool: u32) -> Result<JsonAggServer, String> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .max_connections(pool)
             .min_connections(pool)
             .sqlx_logging(false);
-        let (db, listener) = runtime.block_on(async {
-            let db = Database::connect(options)
-                .await
-                .map_err(|e| format!("json_agg endpoint cannot connect: {e}"))?;
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .map_err(|e| format!("json_agg endpoint cannot listen: {e}"))?;
-            Ok::<_, String>((db, listener))
-        })?;
-        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let (ready, started) = oneshot::channel::<Result<SocketAddr, String>>();
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let app = Router::new()
-            .route("/graphql", post(answer))
-            .with_state(db.clone());
         let thread = std::thread::spawn(move || {
-            runtime.block_on(async move {
-                // Not a graceful shutdown: idle keep-alive connections would hold it open.
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = stopped => {}
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    let _ = ready.send(Err(format!("no runtime for the json_agg endpoint: {e}")));
+                    return;
                 }
-                db.close().await.ok();
-            });
+            };
+            runtime.block_on(serve(options, ready, stopped));
             // Dropping the runtime here ends the connection tasks still on it.
         });
+        let addr = started
+            .await
+            .map_err(|_| "the json_agg endpoint did not start".to_owned())??;
         Ok(JsonAggServer {
             addr,
             shutdown,
@@ -116,4 +106,41 @@ impl JsonAggServer {
         let thread = self.thread;
         let _ = tokio::task::spawn_blocking(move || thread.join()).await;
     }
+}
+
+/// Connects, listens, reports the address on `ready`, and serves until `stopped`.
+async fn serve(
+    options: ConnectOptions,
+    ready: oneshot::Sender<Result<SocketAddr, String>>,
+    stopped: oneshot::Receiver<()>,
+) {
+    let opened = async {
+        let db = Database::connect(options)
+            .await
+            .map_err(|e| format!("json_agg endpoint cannot connect: {e}"))?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("json_agg endpoint cannot listen: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        Ok::<_, String>((db, listener, addr))
+    };
+    let (db, listener) = match opened.await {
+        Ok((db, listener, addr)) => {
+            let _ = ready.send(Ok(addr));
+            (db, listener)
+        }
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let app = Router::new()
+        .route("/graphql", post(answer))
+        .with_state(db.clone());
+    // Not a graceful shutdown: idle keep-alive connections would hold it open.
+    tokio::select! {
+        _ = axum::serve(listener, app) => {}
+        _ = stopped => {}
+    }
+    db.close().await.ok();
 }

@@ -268,7 +268,7 @@ async fn start_all(
             });
         }
     }
-    let json_agg = json_agg::JsonAggServer::start(url, 10)?;
+    let json_agg = json_agg::JsonAggServer::start(url, 10).await?;
     targets.push(Target {
         name: "json_agg: one hand-written statement".to_owned(),
         url: json_agg.url(),
