@@ -23,7 +23,7 @@ use super::{
     caller::Caller,
     responses::{graphql_error, graphql_internal},
 };
-use crate::app::AppState;
+use crate::{app::AppState, graphql::loaders::FetchQueue};
 
 /// GraphiQL, when introspection is on.
 pub async fn graphiql(State(state): State<Arc<AppState>>) -> Response {
@@ -105,8 +105,9 @@ async fn execute(
     caller: &Caller,
     batch: BatchRequest,
 ) -> Result<BatchResponse, Response> {
+    let fetches = FetchQueue::default();
     let prepare = |mut request: Request| {
-        caller.fill(&mut request.data, state);
+        caller.fill(&mut request.data, state, &fetches);
         request
     };
     let batch = match batch {
@@ -115,7 +116,7 @@ async fn execute(
             BatchRequest::Batch(requests.into_iter().map(prepare).collect())
         }
     };
-    let mut response = state.schema.execute_batch(batch).await;
+    let mut response = fetches.drive(state.schema.execute_batch(batch)).await;
     if let Err(err) = caller.audit.flush(&state.db).await {
         return Err(graphql_internal(&format!("audit log write failed: {err}")));
     }
