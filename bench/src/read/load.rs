@@ -30,8 +30,9 @@ pub struct Sample {
     /// Latencies of the good answers, in milliseconds.
     #[serde(skip)]
     pub latencies_ms: Vec<f64>,
-    /// CPU time of the server process over the measured windows.
-    pub server_cpu_seconds: Option<f64>,
+    /// CPU time over the measured windows: the server process, PostgreSQL's backends of the
+    /// bench database, and this process (load generator; the json_agg endpoint runs here too).
+    pub cpu: Cpu,
     /// The first bad answer, for the report.
     pub first_error: Option<String>,
 }
@@ -56,10 +57,13 @@ impl Sample {
         sorted[rank - 1]
     }
 
-    /// Server CPU milliseconds per good answer.
-    pub fn cpu_ms_per_request(&self) -> Option<f64> {
-        let cpu = self.server_cpu_seconds?;
-        (self.ok > 0).then(|| cpu * 1000.0 / self.ok as f64)
+    /// CPU milliseconds per good answer of `seconds` CPU seconds.
+    pub fn per_request_ms(&self, seconds: f64) -> f64 {
+        if self.ok > 0 {
+            seconds * 1000.0 / self.ok as f64
+        } else {
+            0.0
+        }
     }
 
     /// Adds another window's (or worker's) answers to these.
@@ -68,10 +72,7 @@ impl Sample {
         self.bad += other.bad;
         self.seconds += other.seconds;
         self.latencies_ms.extend(other.latencies_ms);
-        self.server_cpu_seconds = match (self.server_cpu_seconds, other.server_cpu_seconds) {
-            (Some(a), Some(b)) => Some(a + b),
-            (a, b) => a.or(b),
-        };
+        self.cpu.add(&other.cpu);
         self.first_error = self.first_error.take().or(other.first_error);
     }
 }
@@ -135,7 +136,6 @@ pub async fn run(
     concurrency: usize,
     duration: Duration,
 ) -> Sample {
-    let cpu_before = target.pid.and_then(cpu_seconds);
     let started = Instant::now();
     let deadline = started + duration;
     let workers: Vec<_> = (0..concurrency)
@@ -170,15 +170,40 @@ pub async fn run(
         }
     }
     total.seconds = started.elapsed().as_secs_f64();
-    total.server_cpu_seconds = match (cpu_before, target.pid.and_then(cpu_seconds)) {
-        (Some(before), Some(after)) => Some(after - before),
-        _ => None,
-    };
     total
 }
 
+/// CPU seconds spent, by whom.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Cpu {
+    pub server: Option<f64>,
+    pub postgres: f64,
+    pub bench: f64,
+}
+
+impl Cpu {
+    fn add(&mut self, other: &Cpu) {
+        self.server = match (self.server, other.server) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.postgres += other.postgres;
+        self.bench += other.bench;
+    }
+}
+
+/// User plus system CPU seconds of this process.
+pub fn own_cpu_seconds() -> f64 {
+    // SAFETY: rusage is plain old data; getrusage only writes into it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a live local.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// User plus system CPU seconds of a process, from `/proc/PID/stat`.
-fn cpu_seconds(pid: i32) -> Option<f64> {
+pub fn cpu_seconds(pid: i32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which may hold spaces) start after the last ')'.
     let rest = &stat[stat.rfind(')')? + 2..];

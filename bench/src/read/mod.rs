@@ -9,6 +9,7 @@
 //! spreads over all of them), each turn a warm-up and a measured window.
 
 mod answer;
+mod cpu;
 mod json_agg;
 mod load;
 mod plan;
@@ -64,8 +65,7 @@ pub struct ReadArgs {
     /// Concurrent clients of the read-path load.
     #[arg(long, default_value_t = 10)]
     pub read_concurrency: usize,
-    /// Where PostGraphile is installed (default: `postgraphile` in the target folder of this
-    /// binary, e.g. target/postgraphile).
+    /// Where PostGraphile is installed (default: target/postgraphile of the workspace).
     #[arg(long)]
     pub postgraphile_dir: Option<PathBuf>,
     /// Leave PostGraphile out (no npm needed).
@@ -84,6 +84,8 @@ pub struct ReadResult {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub server_cpu_ms_per_request: Option<f64>,
+    pub postgres_cpu_ms_per_request: f64,
+    pub bench_cpu_ms_per_request: f64,
     #[serde(flatten)]
     pub sample: Sample,
 }
@@ -120,13 +122,9 @@ impl Server {
     }
 }
 
-/// The default PostGraphile folder: `postgraphile` in the target folder of this binary.
-fn default_postgraphile_dir() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    exe.parent()
-        .and_then(Path::parent)
-        .map(|target| target.join("postgraphile"))
-        .ok_or_else(|| "cannot tell the target folder; pass --postgraphile-dir".to_owned())
+/// The default PostGraphile folder: `target/postgraphile` of the workspace.
+fn default_postgraphile_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/postgraphile")
 }
 
 /// Runs the comparison on a new database of the server of `server_url`.
@@ -162,7 +160,7 @@ async fn on_database(
     let mut servers = Vec::new();
     let started = start_all(args, url, leerroute, &mut servers).await;
     let outcome = match started {
-        Ok(targets) => compare(args, &targets, &expected, checks).await,
+        Ok(targets) => compare(args, url, &targets, &expected, checks).await,
         Err(e) => Err(e),
     };
     for server in servers {
@@ -247,7 +245,7 @@ async fn start_all(
     if !args.no_postgraphile {
         let dir = match &args.postgraphile_dir {
             Some(dir) => dir.clone(),
-            None => default_postgraphile_dir()?,
+            None => default_postgraphile_dir(),
         };
         progress(&format!(
             "PostGraphile in {} (npm ci when needed)",
@@ -305,6 +303,7 @@ async fn first_answer(
 /// Checks every target's first answer, then measures them in turns.
 async fn compare(
     args: &ReadArgs,
+    url: &str,
     targets: &[Target],
     expected: &Answer,
     checks: &mut Vec<Check>,
@@ -317,6 +316,7 @@ async fn compare(
     for target in targets {
         references.push(first_answer(&client, target, expected).await?);
     }
+    let meter = cpu::Meter::connect(url).await?;
     let mut samples: Vec<Sample> = targets.iter().map(|_| Sample::default()).collect();
     let window = Duration::from_secs(args.read_seconds.max(1));
     let warmup = Duration::from_secs(args.read_warmup_seconds);
@@ -327,11 +327,14 @@ async fn compare(
             if !warmup.is_zero() {
                 load::run(&client, target, reference, expected, concurrency, warmup).await;
             }
-            let measured =
+            let before = meter.read(target.pid).await;
+            let mut measured =
                 load::run(&client, target, reference, expected, concurrency, window).await;
+            measured.cpu = meter.read(target.pid).await.since(&before);
             samples[i].absorb(measured);
         }
     }
+    meter.close().await;
     let mut results = Vec::new();
     for (target, sample) in targets.iter().zip(samples) {
         checks.push(Check {
@@ -353,7 +356,9 @@ async fn compare(
             requests_per_second: sample.requests_per_second(),
             p50_ms: sample.percentile_ms(0.50),
             p99_ms: sample.percentile_ms(0.99),
-            server_cpu_ms_per_request: sample.cpu_ms_per_request(),
+            server_cpu_ms_per_request: sample.cpu.server.map(|s| sample.per_request_ms(s)),
+            postgres_cpu_ms_per_request: sample.per_request_ms(sample.cpu.postgres),
+            bench_cpu_ms_per_request: sample.per_request_ms(sample.cpu.bench),
             sample,
         });
     }
@@ -372,21 +377,27 @@ impl ReadReport {
         );
         let _ = writeln!(
             out,
-            "{:<52} {:>9} {:>8} {:>8} {:>13}",
-            "server", "req/s", "p50 ms", "p99 ms", "cpu ms/req"
+            "{:<44} {:>7} {:>7} {:>7}   CPU ms per answer: {:>6} {:>8} {:>6}",
+            "server", "req/s", "p50 ms", "p99 ms", "server", "postgres", "bench"
         );
         for r in &self.results {
             let _ = writeln!(
                 out,
-                "{:<52} {:>9.0} {:>8.2} {:>8.2} {:>13}",
+                "{:<44} {:>7.0} {:>7.2} {:>7.2}                      {:>6} {:>8.2} {:>6.2}",
                 r.name,
                 r.requests_per_second,
                 r.p50_ms,
                 r.p99_ms,
                 r.server_cpu_ms_per_request
-                    .map_or("-".to_owned(), |ms| format!("{ms:.2}"))
+                    .map_or("-".to_owned(), |ms| format!("{ms:.2}")),
+                r.postgres_cpu_ms_per_request,
+                r.bench_cpu_ms_per_request
             );
         }
+        let _ = writeln!(
+            out,
+            "  (postgres: the backends of the bench database; bench: the load generator, and for json_agg its endpoint too)"
+        );
         let rate = |prefix: &str| {
             self.results
                 .iter()
