@@ -11,12 +11,12 @@ use sea_orm::{
 };
 use tokio::sync::oneshot;
 
-use super::plan::{REGION_PAGE, SCHOOL_PAGE};
-
 /// The response body in one statement: a page of regions with their count, and per region a
 /// page of its schools with their count, both in id (registration) order, as Leerroute's
-/// `regions(first: $1) { totalCount nodes { code name schools(first: $2) { totalCount nodes {
-/// brin name sector } } } }` answers it.
+/// `regions(first: 10) { totalCount nodes { code name schools(first: 20) { totalCount nodes {
+/// brin name sector } } } }` answers it. The page sizes are written into the statement, not
+/// bound: a prepared statement without parameters is planned once per connection, while one
+/// with them may be planned again at every execution (PostgreSQL's custom plans).
 pub const SQL: &str = "\
 SELECT json_build_object('data', json_build_object('regions', json_build_object(
   'totalCount', (SELECT count(*) FROM region),
@@ -28,9 +28,9 @@ SELECT json_build_object('data', json_build_object('regions', json_build_object(
         'nodes', (SELECT coalesce(json_agg(json_build_object(
                       'brin', s.brin, 'name', s.name, 'sector', s.sector) ORDER BY s.id), '[]'::json)
                   FROM (SELECT id, brin, name, sector FROM school
-                        WHERE region_id = r.id ORDER BY id LIMIT $2) s)))
+                        WHERE region_id = r.id ORDER BY id LIMIT 20) s)))
       ORDER BY r.id), '[]'::json)
-    FROM (SELECT id, code, name FROM region ORDER BY id LIMIT $1) r))))::text AS body";
+    FROM (SELECT id, code, name FROM region ORDER BY id LIMIT 10) r))))::text AS body";
 
 /// The running endpoint; [`JsonAggServer::stop`] ends it.
 pub struct JsonAggServer {
@@ -40,11 +40,7 @@ pub struct JsonAggServer {
 }
 
 async fn answer(State(db): State<DatabaseConnection>) -> impl IntoResponse {
-    let statement = Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        SQL,
-        [(REGION_PAGE as i64).into(), (SCHOOL_PAGE as i64).into()],
-    );
+    let statement = Statement::from_sql_and_values(DbBackend::Postgres, SQL, []);
     let row = db.query_one_raw(statement).await;
     match row.and_then(|row| row.map(|r| r.try_get::<String>("", "body")).transpose()) {
         Ok(Some(body)) => (StatusCode::OK, [("content-type", "application/json")], body),
