@@ -6,7 +6,7 @@ use std::{net::SocketAddr, sync::Arc, time::Duration};
 use async_graphql::{
     BatchRequest, BatchResponse, Data, ErrorExtensions, ParseRequestError, Request, ServerError,
     dataloader::DataLoader,
-    http::{GraphiQLSource, MultipartOptions, receive_batch_body},
+    http::{MultipartOptions, receive_batch_body},
 };
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
@@ -14,7 +14,7 @@ use axum::{
     body::Body,
     extract::{ConnectInfo, DefaultBodyLimit, State, WebSocketUpgrade},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
     routing::get,
 };
 use futures::TryStreamExt;
@@ -79,23 +79,14 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/export/transition-stats.csv",
             get(crate::export::transition_stats_csv),
         )
+        .merge(crate::web::routes())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 async fn graphiql(State(state): State<Arc<AppState>>) -> Response {
-    if !state.service.introspection {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("Leerroute GraphiQL")
-            .finish(),
-    )
-    .into_response()
+    crate::web::graphiql_page(state.service.introspection)
 }
 
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {

@@ -20,6 +20,7 @@ pub mod request_id;
 pub mod secrets;
 pub mod seed;
 pub mod service;
+pub mod web;
 
 use std::sync::Arc;
 
