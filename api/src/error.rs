@@ -86,10 +86,7 @@ impl AppError {
     /// The message a client may see; internal details are replaced by the request id.
     pub fn public_message(&self) -> String {
         match self.code() {
-            "INTERNAL" => format!(
-                "internal error; quote request id {} when reporting it",
-                crate::request_id::current()
-            ),
+            "INTERNAL" => internal_message(&crate::request_id::current()),
             "CONFLICT" if matches!(self, AppError::Database(_)) => {
                 "this record already exists".to_owned()
             }
@@ -112,6 +109,11 @@ impl AppError {
             AppError::Database(err) => format!("database error: {err}"),
         }
     }
+}
+
+/// The message of an internal error: nothing but the request id to quote.
+pub fn internal_message(request_id: &str) -> String {
+    format!("internal error; quote request id {request_id} when reporting it")
 }
 
 impl From<DbErr> for AppError {

@@ -1,24 +1,16 @@
-//! `GET /export/transition-stats.csv`: the same statistics as `transitionStats`, as CSV for
+//! The CSV of `GET /export/transition-stats.csv`: the same statistics as `transitionStats`, for
 //! integration scripts and scheduled jobs. Same token, same scope, same suppression: a hidden
 //! count is an empty field.
 //!
 //! Query parameters mirror the GraphQL arguments: `regionCode`, `voSchoolBrin`, `mboSchoolBrin`,
 //! `cohorts`, `leerlabCode`, `leerweg`, `level`, `groupBy`; lists repeat the parameter or use commas.
 
-use std::{net::SocketAddr, sync::Arc};
-
-use axum::{
-    Extension,
-    extract::{ConnectInfo, Query, State},
-    http::{HeaderMap, StatusCode, header},
-    response::{IntoResponse, Response},
-};
+use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::{Viewer, policy},
     domain::Leerweg,
     error::AppError,
-    http::{AppState, authenticate, check_rate},
     service::statistics::{self, Dimension, GroupKey, StatsFilter, StatsRow},
 };
 
@@ -47,51 +39,16 @@ const MEASURE_COLUMNS: [&str; 11] = [
     "above_expected_level",
 ];
 
+/// The CSV of `transitionStats` for `viewer`, filtered and grouped by the query parameters.
 pub async fn transition_stats_csv(
-    State(state): State<Arc<AppState>>,
-    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    headers: HeaderMap,
-    Query(params): Query<Vec<(String, String)>>,
-) -> Response {
-    if let Ok(identity) = authenticate(&state.verifier, &headers) {
-        let peer = peer.map(|Extension(ConnectInfo(address))| address.ip().to_string());
-        if let Err(response) = check_rate(&state, &identity, peer.as_deref()) {
-            return response;
-        }
-    }
-    match export(&state, &headers, &params).await {
-        Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
-        Err(err) => {
-            let status = match err.code() {
-                "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-                "FORBIDDEN" => StatusCode::FORBIDDEN,
-                "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
-            };
-            if status == StatusCode::INTERNAL_SERVER_ERROR {
-                tracing::error!(error = %err.message(), "CSV export failed");
-            }
-            (
-                status,
-                format!("{}: {}\n", err.code(), err.public_message()),
-            )
-                .into_response()
-        }
-    }
-}
-
-async fn export(
-    state: &AppState,
-    headers: &HeaderMap,
+    db: &DatabaseConnection,
+    viewer: &Viewer,
     params: &[(String, String)],
+    min_cell: i64,
 ) -> Result<String, AppError> {
-    let identity = authenticate(&state.verifier, headers).map_err(AppError::Unauthenticated)?;
-    let viewer = Viewer::resolve(identity, &state.db).await?;
-    policy::check_root_field(&viewer, "Query", "transitionStats")?;
+    policy::check_root_field(viewer, "Query", "transitionStats")?;
     let (filter, dims) = parse(params)?;
-    let table =
-        statistics::transition_stats(&state.db, &viewer, &filter, &dims, state.service.min_cell)
-            .await?;
+    let table = statistics::transition_stats(db, viewer, &filter, &dims, min_cell).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = vec!["row"];
     header.extend(dims.iter().map(|d| column_of(*d)));

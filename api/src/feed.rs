@@ -1,55 +1,19 @@
-//! `GET /calendar/{regionCode}.ics`: a region's published (and cancelled) activities as an
-//! iCalendar feed (RFC 5545), so that schools subscribe from Outlook or Google Calendar.
+//! The iCalendar of `GET /calendar/{regionCode}.ics`: a region's published (and cancelled)
+//! activities as a feed (RFC 5545), so that schools subscribe from Outlook or Google Calendar.
 //!
 //! The `icalendar` crate writes the format (CRLF, TEXT escaping, folding at 75 octets); we
 //! choose what goes in. Its folding may end a physical line in a space, which parsers that trim
 //! lines lose, so the output is refolded at non-space characters ([`refold`]). UIDs are stable per activity so that a calendar updates an event in
 //! place, and DTSTAMP is the activity's last change, so an unchanged feed stays byte-identical.
 
-use std::sync::Arc;
-
-use axum::{
-    extract::{Path, State},
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
-};
 use entity::activity;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
-use crate::{
-    domain::activity::ActivityStatus,
-    http::AppState,
-    service::{activity::feed, catalogue::region_by_code},
-};
+use crate::domain::activity::ActivityStatus;
 
-/// The feed of the region named by `{code}.ics`.
-pub async fn region_feed(State(state): State<Arc<AppState>>, Path(file): Path<String>) -> Response {
-    let Some(code) = file.strip_suffix(".ics") else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let region = match region_by_code(&state.db, code).await {
-        Ok(Some(region)) => region,
-        Ok(None) => return (StatusCode::NOT_FOUND, "no such region").into_response(),
-        Err(err) => return internal(&err.message()),
-    };
-    let activities = match feed(&state.db, region.id).await {
-        Ok(activities) => activities,
-        Err(err) => return internal(&err.message()),
-    };
-    let body = refold(&calendar(&region.code, &region.name, &activities).to_string());
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn internal(detail: &str) -> Response {
-    tracing::error!(error = %detail, "calendar feed failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+/// The feed's text: the calendar of a region's activities, refolded.
+pub fn region_calendar(code: &str, name: &str, activities: &[activity::Model]) -> String {
+    refold(&calendar(code, name, activities).to_string())
 }
 
 /// The iCalendar of a region's activities.

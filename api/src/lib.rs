@@ -1,6 +1,7 @@
 //! Leerroute: the GraphQL service through which the vmbo schools and mbo institutions of a
 //! region work together. `main.rs` parses the command line; everything else lives here.
 
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -10,7 +11,7 @@ pub mod error;
 pub mod export;
 pub mod feed;
 pub mod graphql;
-pub mod http;
+mod http;
 pub mod ids;
 pub mod import;
 pub mod live;
@@ -27,11 +28,13 @@ use std::sync::Arc;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
+pub use http::router;
+
 use crate::{
+    app::AppState,
     auth::Role,
     config::{DatabaseArgs, MigrateArgs, SeedArgs, ServeArgs, TokenArgs},
     error::CommandError,
-    http::AppState,
 };
 
 /// Opens the database and brings its schema up to date.

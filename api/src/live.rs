@@ -25,7 +25,7 @@ pub struct ActivityPublished {
     pub region_id: i64,
 }
 
-/// The broker of one process; created with the [`AppState`](crate::http::AppState).
+/// The broker of one process; created with the [`AppState`](crate::app::AppState).
 pub struct Live {
     sender: broadcast::Sender<ActivityPublished>,
     postgres: bool,

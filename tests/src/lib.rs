@@ -16,9 +16,10 @@ use std::{
 };
 
 use leerroute::{
+    app::AppState,
     auth::{Role, token},
     config::{AuthArgs, ServiceArgs},
-    http::{AppState, router},
+    router,
     secrets::Secrets,
 };
 use migration::{Migrator, MigratorTrait};

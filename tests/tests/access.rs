@@ -434,3 +434,47 @@ db_test!(
             .await;
     }
 );
+
+db_test!(
+    refused_tokens_and_every_door_spend_from_the_budget,
+    tight_rate_limit,
+    |app: TestApp| async move {
+        // A refused token spends from the budget of the address it came from, so tokens cannot
+        // be guessed without limit; anonymous callers of that address share it. The calendar
+        // feed needs no token, but a bad one is refused there too.
+        let response = app.get("/calendar/AMS.ics", Some("not-a-token")).await;
+        assert_eq!(response.status(), 401);
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .starts_with("UNAUTHENTICATED: ")
+        );
+        for _ in 0..2 {
+            let body = app
+                .gql(Some("not-a-token"), "{ viewer { role } }", json!({}))
+                .await;
+            assert!(refused(&body), "{body}");
+        }
+        let body = app.gql(None, "{ viewer { role } }", json!({})).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+
+        // The CSV export and the calendar feed are doors like `/graphql`: same budget, same
+        // 429 with `Retry-After`, in their own text format.
+        for (path, token) in [
+            ("/export/transition-stats.csv", app.coordinator("AMS")),
+            ("/calendar/AMS.ics", app.staff("11AA")),
+        ] {
+            for _ in 0..3 {
+                let status = app.get(path, Some(&token)).await.status();
+                assert_ne!(status, 429, "{path}");
+            }
+            let response = app.get(path, Some(&token)).await;
+            assert_eq!(response.status(), 429, "{path}");
+            assert!(response.headers().contains_key("retry-after"), "{path}");
+            let text = response.text().await.unwrap();
+            assert!(text.starts_with("RATE_LIMITED: "), "{path}: {text}");
+        }
+    }
+);

@@ -11,6 +11,7 @@ use crate::{
     audit::AuditTrail,
     auth::Viewer,
     error::{AppError, AppResult},
+    live::Live,
 };
 
 /// Settings that resolvers read (from the schema's data).
@@ -41,6 +42,11 @@ pub fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DataLoader<Db>> {
 
 pub fn audit<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<AuditTrail>> {
     get(ctx, "audit trail")
+}
+
+/// The broker of live updates (publications, subscriptions).
+pub fn live<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<Live>> {
+    get(ctx, "live broker")
 }
 
 pub fn settings<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Settings> {

@@ -1,10 +1,10 @@
-//! The GraphQL schema, split by domain: each domain contributes a query and a mutation object,
-//! merged here. Limits (depth, complexity) and the access policy are part of the schema, so
+//! The GraphQL schema, split by domain: each domain (`catalogue`, `leerlab`, `pupils`,
+//! `activity`, `planning`, `access`, `statistics`) contributes a query and a mutation object,
+//! merged here, with its inputs beside them; the object types live in [`types`], one file each. Limits (depth, complexity) and the access policy are part of the schema, so
 //! they hold for every transport (HTTP, websocket, tests).
 
 pub mod access;
 pub mod activity;
-pub mod activity_loaders;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
@@ -16,6 +16,7 @@ pub mod planning;
 pub mod pupils;
 pub mod scalars;
 pub mod statistics;
+pub mod types;
 
 use async_graphql::{MaybeUndefined, MergedObject, Schema};
 use sea_orm::DatabaseConnection;

@@ -3,12 +3,10 @@
 use async_graphql::{Context, ID, Interface, Object};
 
 use super::{
-    activity::{Activity, visible_activity},
-    catalogue::{Person, Programme, Region, School},
+    activity::visible_activity,
     context::{audit, db, loader, viewer},
-    leerlab::Leerlab,
     loaders::{LeerlabById, PersonById, ProgrammeById, RegionById, SchoolById},
-    pupils::Student,
+    types::{Activity, Leerlab, Person, Programme, Region, School, Student},
 };
 use crate::{error::AppResult, ids, service::pupils};
 

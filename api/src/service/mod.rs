@@ -3,10 +3,10 @@
 
 pub mod activity;
 pub mod audit_log;
-pub mod calendar;
 pub mod catalogue;
 pub mod leerlab;
 pub mod needs;
+pub mod planning;
 pub mod pupils;
 pub mod statistics;
 pub mod suppression;
@@ -81,6 +81,15 @@ impl<T> Page<T> {
             items,
             has_next,
             total,
+        }
+    }
+
+    /// A page with nothing on it.
+    pub fn empty() -> Self {
+        Page {
+            items: Vec::new(),
+            has_next: false,
+            total: Some(0),
         }
     }
 

@@ -5,6 +5,12 @@
 //! relation. A new set is built per request (see `http.rs`), so no cache is shared between
 //! callers, and scoping by the caller stays in the resolvers that hand out the keys.
 
+mod activity;
+
+pub use activity::{
+    ActivityById, CalendarOfSchool, EnrolmentsOfActivity, SchoolsOfActivity, StudentsOfCoach,
+};
+
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;

@@ -2,9 +2,13 @@
 //! holidays per school year, and deciding whether a day is in session for a school.
 //!
 //! A day is *in session* when it lies in one of the school's periods and in none of its
-//! holidays. Everything about days here is pure, so it is tested without a database.
+//! holidays; [`days`] decides that, purely, so it is tested without a database.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+mod days;
+
+pub use days::{Calendar, DayStatus, MAX_PLANNING_WEEKS, activity_days, iso_week, mondays};
+
+use chrono::{NaiveDate, Utc};
 use entity::{school, school_calendar, school_calendar_holiday, school_calendar_period};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -27,103 +31,12 @@ use crate::{
 const MAX_PERIODS: usize = 12;
 /// Most holidays a school year may have.
 const MAX_HOLIDAYS: usize = 40;
-/// Most weeks one `planningWeeks` call covers (two school years).
-pub const MAX_PLANNING_WEEKS: i64 = 106;
-
-/// The periods and holidays of one school, over every school year that is set.
-#[derive(Clone, Debug, Default)]
-pub struct Calendar {
-    pub periods: Vec<school_calendar_period::Model>,
-    pub holidays: Vec<school_calendar_holiday::Model>,
-}
-
-/// What a school does on a day.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DayStatus {
-    /// In session, in this period.
-    InSession { period: i16 },
-    /// In this holiday (whether or not inside a period).
-    Holiday { name: String },
-    /// Outside every period (or no calendar is set for the day's school year).
-    OutsidePeriods,
-}
-
-impl Calendar {
-    /// Whether `day` is in session, and if not, why.
-    pub fn day(&self, day: NaiveDate) -> DayStatus {
-        if let Some(holiday) = self
-            .holidays
-            .iter()
-            .find(|h| h.starts_on <= day && day <= h.ends_on)
-        {
-            return DayStatus::Holiday {
-                name: holiday.name.clone(),
-            };
-        }
-        match self
-            .periods
-            .iter()
-            .find(|p| p.starts_on <= day && day <= p.ends_on)
-        {
-            Some(period) => DayStatus::InSession {
-                period: period.number,
-            },
-            None => DayStatus::OutsidePeriods,
-        }
-    }
-
-    /// The first of `days` that is not in session, with a reason that names the holiday or
-    /// says the day is outside the school's periods.
-    pub fn first_conflict(&self, days: &[NaiveDate]) -> Option<(NaiveDate, String)> {
-        days.iter().find_map(|&day| match self.day(day) {
-            DayStatus::InSession { .. } => None,
-            DayStatus::Holiday { name } => Some((day, format!("{day} falls in {name}"))),
-            DayStatus::OutsidePeriods => {
-                Some((day, format!("{day} is outside the school's periods")))
-            }
-        })
-    }
-}
-
-/// The Dutch calendar days an activity touches, from its start to its end (an end at midnight
-/// does not touch the next day).
-pub fn activity_days(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Vec<NaiveDate> {
-    let local = |at: DateTime<Utc>| at.with_timezone(&chrono_tz::Europe::Amsterdam).date_naive();
-    let first = local(starts_at);
-    let last = local(ends_at - Duration::seconds(1)).max(first);
-    first.iter_days().take_while(|d| *d <= last).collect()
-}
-
-/// The Mondays in `[from, to]`, at most [`MAX_PLANNING_WEEKS`] of them.
-pub fn mondays(from: NaiveDate, to: NaiveDate) -> AppResult<Vec<NaiveDate>> {
-    if to < from {
-        return Err(AppError::bad_input("to", "`to` must not be before `from`"));
-    }
-    let offset = (7 - from.weekday().num_days_from_monday()) % 7;
-    let first = from + Duration::days(i64::from(offset));
-    let weeks: Vec<NaiveDate> = (0..)
-        .map(|w| first + Duration::weeks(w))
-        .take_while(|monday| *monday <= to)
-        .take(MAX_PLANNING_WEEKS as usize + 1)
-        .collect();
-    if weeks.len() as i64 > MAX_PLANNING_WEEKS {
-        return Err(AppError::bad_input(
-            "to",
-            format!("at most {MAX_PLANNING_WEEKS} weeks at a time"),
-        ));
-    }
-    Ok(weeks)
-}
-
-/// The ISO week of a date, written like `2025-W36`.
-pub fn iso_week(day: NaiveDate) -> String {
-    let week = day.iso_week();
-    format!("{}-W{:02}", week.year(), week.week())
-}
+/// Most schools one `planningWeeks` call compares.
+const MAX_PLANNING_SCHOOLS: usize = 20;
 
 /// One period of `setSchoolCalendar`.
 #[derive(Clone, Debug)]
-pub struct PeriodInput {
+pub struct NewPeriod {
     pub number: i32,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -131,7 +44,7 @@ pub struct PeriodInput {
 
 /// One holiday of `setSchoolCalendar`.
 #[derive(Clone, Debug)]
-pub struct HolidayInput {
+pub struct NewHoliday {
     pub name: String,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
@@ -142,8 +55,8 @@ pub struct HolidayInput {
 pub struct NewCalendar {
     pub school_brin: String,
     pub school_year: String,
-    pub periods: Vec<PeriodInput>,
-    pub holidays: Vec<HolidayInput>,
+    pub periods: Vec<NewPeriod>,
+    pub holidays: Vec<NewHoliday>,
 }
 
 /// A school's calendar of one school year, as stored.
@@ -246,6 +159,36 @@ async fn upsert_calendar(
         .ok_or_else(|| AppError::internal("calendar row missing after upsert"))
 }
 
+/// The schools named, in the order named, in one query.
+pub async fn schools_to_compare(
+    db: &impl ConnectionTrait,
+    brins: &[String],
+) -> AppResult<Vec<school::Model>> {
+    if brins.is_empty() || brins.len() > MAX_PLANNING_SCHOOLS {
+        return Err(AppError::bad_input(
+            "schoolBrins",
+            format!("give 1 to {MAX_PLANNING_SCHOOLS} schools"),
+        ));
+    }
+    let wanted: Vec<String> = brins.iter().map(|b| b.trim().to_uppercase()).collect();
+    let found = school::Entity::find()
+        .filter(school::Column::Brin.is_in(wanted.iter().cloned()))
+        .all(db)
+        .await?;
+    wanted
+        .iter()
+        .map(|brin| {
+            found
+                .iter()
+                .find(|s| &s.brin == brin)
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::not_found_in("schoolBrins", format!("no school with BRIN `{brin}`"))
+                })
+        })
+        .collect()
+}
+
 /// The calendar of one school and year, if it was set.
 pub async fn calendar_year(
     db: &impl ConnectionTrait,
@@ -278,7 +221,7 @@ pub async fn calendar_year(
 }
 
 /// Periods are numbered 1..n in order of their dates, do not overlap, and lie in the school year.
-fn check_periods(year: SchoolYear, periods: &[PeriodInput]) -> AppResult<()> {
+fn check_periods(year: SchoolYear, periods: &[NewPeriod]) -> AppResult<()> {
     if periods.is_empty() || periods.len() > MAX_PERIODS {
         return Err(AppError::bad_input(
             "periods",
@@ -293,7 +236,7 @@ fn check_periods(year: SchoolYear, periods: &[PeriodInput]) -> AppResult<()> {
             period.ends_on,
         )?;
     }
-    let mut sorted: Vec<&PeriodInput> = periods.iter().collect();
+    let mut sorted: Vec<&NewPeriod> = periods.iter().collect();
     sorted.sort_by_key(|p| p.starts_on);
     for (i, period) in sorted.iter().enumerate() {
         if period.number != i as i32 + 1 {
@@ -313,7 +256,7 @@ fn check_periods(year: SchoolYear, periods: &[PeriodInput]) -> AppResult<()> {
 }
 
 /// Holidays have a name and lie in the school year; they may fall inside a period.
-fn check_holidays(year: SchoolYear, holidays: &[HolidayInput]) -> AppResult<Vec<HolidayInput>> {
+fn check_holidays(year: SchoolYear, holidays: &[NewHoliday]) -> AppResult<Vec<NewHoliday>> {
     if holidays.len() > MAX_HOLIDAYS {
         return Err(AppError::bad_input(
             "holidays",
@@ -326,7 +269,7 @@ fn check_holidays(year: SchoolYear, holidays: &[HolidayInput]) -> AppResult<Vec<
         .map(|(i, holiday)| {
             let field = format!("holidays[{i}]");
             check_range(year, &field, holiday.starts_on, holiday.ends_on)?;
-            Ok(HolidayInput {
+            Ok(NewHoliday {
                 name: required_text(&format!("{field}.name"), &holiday.name, 100)?,
                 ..holiday.clone()
             })
@@ -370,79 +313,10 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    fn calendar() -> Calendar {
-        let period = |number, starts_on, ends_on| school_calendar_period::Model {
-            id: 0,
-            calendar_id: 0,
-            school_id: 0,
-            number,
-            starts_on,
-            ends_on,
-        };
-        Calendar {
-            periods: vec![
-                period(1, d(2025, 8, 25), d(2025, 11, 7)),
-                period(2, d(2025, 11, 10), d(2026, 1, 30)),
-            ],
-            holidays: vec![school_calendar_holiday::Model {
-                id: 0,
-                calendar_id: 0,
-                school_id: 0,
-                name: "herfstvakantie".into(),
-                starts_on: d(2025, 10, 18),
-                ends_on: d(2025, 10, 26),
-            }],
-        }
-    }
-
-    #[test]
-    fn holidays_beat_periods_and_gaps_are_outside() {
-        let c = calendar();
-        assert_eq!(c.day(d(2025, 9, 1)), DayStatus::InSession { period: 1 });
-        assert_eq!(
-            c.day(d(2025, 10, 20)),
-            DayStatus::Holiday {
-                name: "herfstvakantie".into()
-            }
-        );
-        assert_eq!(c.day(d(2025, 11, 8)), DayStatus::OutsidePeriods);
-        assert_eq!(c.day(d(2025, 11, 10)), DayStatus::InSession { period: 2 });
-        let (day, reason) = c
-            .first_conflict(&[d(2025, 10, 17), d(2025, 10, 18)])
-            .unwrap();
-        assert_eq!(day, d(2025, 10, 18));
-        assert!(reason.contains("herfstvakantie"));
-    }
-
-    #[test]
-    fn activity_days_are_dutch_days() {
-        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        // 23:30 UTC on 1 September is already 2 September in Amsterdam (CEST).
-        assert_eq!(
-            activity_days(at("2025-09-01T23:30:00Z"), at("2025-09-02T01:00:00Z")),
-            vec![d(2025, 9, 2)]
-        );
-        // Ending at local midnight does not touch the next day.
-        assert_eq!(
-            activity_days(at("2025-09-01T08:00:00Z"), at("2025-09-02T22:00:00Z")),
-            vec![d(2025, 9, 1), d(2025, 9, 2)]
-        );
-    }
-
-    #[test]
-    fn weeks_and_their_names() {
-        assert_eq!(iso_week(d(2025, 9, 1)), "2025-W36");
-        assert_eq!(iso_week(d(2026, 12, 28)), "2026-W53");
-        let weeks = mondays(d(2025, 9, 2), d(2025, 9, 22)).unwrap();
-        assert_eq!(weeks, vec![d(2025, 9, 8), d(2025, 9, 15), d(2025, 9, 22)]);
-        assert!(mondays(d(2025, 9, 2), d(2025, 9, 1)).is_err());
-        assert!(mondays(d(2025, 1, 1), d(2028, 1, 1)).is_err());
-    }
-
     #[test]
     fn periods_must_be_numbered_in_order_without_overlap() {
         let year = SchoolYear(2025);
-        let p = |number, starts_on, ends_on| PeriodInput {
+        let p = |number, starts_on, ends_on| NewPeriod {
             number,
             starts_on,
             ends_on,

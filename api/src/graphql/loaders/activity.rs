@@ -1,4 +1,4 @@
-//! The DataLoader keys of activities and calendars (see [`loaders`](super::loaders)): every
+//! The DataLoader keys of activities and calendars (see [`loaders`](super)): every
 //! relation of an activity, and every school's calendar, loads in one batch per request level.
 
 use std::collections::HashMap;
@@ -11,8 +11,8 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::loaders::Db;
-use crate::service::calendar::Calendar;
+use super::Db;
+use crate::service::{activity::EnrolmentRow, planning::Calendar};
 
 /// An activity by row id.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
@@ -62,13 +62,6 @@ impl Loader<SchoolsOfActivity> for Db {
         }
         Ok(map)
     }
-}
-
-/// An enrolment with the school of its pupil, which decides who may see it.
-#[derive(Clone, Debug)]
-pub struct EnrolmentRow {
-    pub enrolment: activity_enrolment::Model,
-    pub student_school_id: i64,
 }
 
 /// The enrolments of an activity. Pupil data: resolvers filter and audit what they hand out.

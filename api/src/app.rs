@@ -1,0 +1,50 @@
+//! The state every request shares: the database, the schema, the token verifier, the secrets,
+//! the service settings, the rate limiter and the broker of live updates.
+//!
+//! It lives apart from the router (`http/`), so that whatever needs the state (handlers, the
+//! command line, tests) imports it from here and nothing imports the router back.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth::verify::TokenVerifier,
+    config::{AuthArgs, ServiceArgs},
+    graphql::{AppSchema, build_schema},
+    live::Live,
+    rate_limit::RateLimiter,
+    secrets::Secrets,
+};
+
+/// Everything a request handler needs; shared by all requests.
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: AppSchema,
+    pub verifier: TokenVerifier,
+    pub secrets: Secrets,
+    pub service: ServiceArgs,
+    pub rate_limiter: RateLimiter,
+    /// The broker of live updates (subscriptions).
+    pub live: Arc<Live>,
+}
+
+impl AppState {
+    /// Builds the state; must be called inside the tokio runtime (the live broker starts a task).
+    pub fn new(
+        db: DatabaseConnection,
+        secrets: Secrets,
+        auth: &AuthArgs,
+        service: ServiceArgs,
+    ) -> Result<Self, String> {
+        Ok(AppState {
+            schema: build_schema(Some(db.clone()), Some(&secrets.link), &service),
+            verifier: TokenVerifier::new(&secrets.jwt, auth)?,
+            rate_limiter: RateLimiter::new(service.rate_limit),
+            live: Live::start(&db),
+            db,
+            secrets,
+            service,
+        })
+    }
+}

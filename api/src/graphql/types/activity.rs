@@ -1,0 +1,236 @@
+//! A joint activity with its schools, leerlab, calendar conflicts and (scoped, audited) enrolments.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::activity;
+
+use super::{ActivityConflict, ActivityEnrolment, Leerlab, Region, School};
+use crate::{
+    audit::{self, AuditTrail},
+    auth::{Role, Viewer},
+    domain::activity::{ActivityKind, ActivityStatus},
+    error::{AppError, AppResult},
+    graphql::{
+        context::{db, loader, viewer},
+        loaders::{
+            CalendarOfSchool, EnrolmentsOfActivity, LeerlabById, RegionById, SchoolById,
+            SchoolsOfActivity, StudentsOfCoach,
+        },
+        scalars::Date,
+    },
+    ids,
+    service::{activity::EnrolmentRow, planning::activity_days, pupils::student_target},
+};
+
+/// Something vo and mbo schools do together, hosted by one school of a region.
+#[derive(Clone)]
+pub struct Activity(pub activity::Model);
+
+/// Something vo and mbo schools do together, hosted by one school of a region: a DRAFT until
+/// published, then visible to everyone (also when CANCELLED).
+#[Object]
+impl Activity {
+    /// Opaque global id (Relay).
+    pub async fn id(&self) -> ID {
+        ids::encode("Activity", self.0.id)
+    }
+
+    /// What kind of activity it is.
+    async fn kind(&self) -> ActivityKind {
+        ActivityKind::from_db(&self.0.kind)
+    }
+
+    /// Title, as shown in portals and calendars.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// What happens, for whom, and what to bring.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Where it takes place.
+    async fn location(&self) -> Option<&str> {
+        self.0.location.as_deref()
+    }
+
+    /// DRAFT, PUBLISHED or CANCELLED.
+    async fn status(&self) -> ActivityStatus {
+        ActivityStatus::from_db(&self.0.status)
+    }
+
+    /// When it starts.
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+
+    /// When it ends.
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+
+    /// How many pupils can take part.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+
+    /// How many pupils are enrolled.
+    async fn enrolled_count(&self) -> i32 {
+        self.0.enrolled_count
+    }
+
+    /// Places still free.
+    async fn places_left(&self) -> i32 {
+        (self.0.capacity - self.0.enrolled_count).max(0)
+    }
+
+    /// Why it was cancelled; null unless CANCELLED.
+    async fn cancel_reason(&self) -> Option<&str> {
+        self.0.cancel_reason.as_deref()
+    }
+
+    /// When it was published; null for a draft.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    /// The region it belongs to.
+    async fn region(&self, ctx: &Context<'_>) -> AppResult<Region> {
+        loader(ctx)?
+            .load_one(RegionById(self.0.region_id))
+            .await?
+            .map(Region)
+            .ok_or_else(|| AppError::internal("activity without region"))
+    }
+
+    /// The school that organises it (always a participant too).
+    async fn host_school(&self, ctx: &Context<'_>) -> AppResult<School> {
+        loader(ctx)?
+            .load_one(SchoolById(self.0.host_school_id))
+            .await?
+            .map(School)
+            .ok_or_else(|| AppError::internal("activity without host"))
+    }
+
+    /// The schools taking part, host included.
+    async fn participating_schools(&self, ctx: &Context<'_>) -> AppResult<Vec<School>> {
+        let loader = loader(ctx)?;
+        let ids = loader
+            .load_one(SchoolsOfActivity(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let schools = loader
+            .load_many(ids.iter().map(|&id| SchoolById(id)))
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|&id| schools.get(&SchoolById(id)).cloned().map(School))
+            .collect())
+    }
+
+    /// The leerlab it belongs to, if any.
+    async fn leerlab(&self, ctx: &Context<'_>) -> AppResult<Option<Leerlab>> {
+        let Some(id) = self.0.leerlab_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.load_one(LeerlabById(id)).await?.map(Leerlab))
+    }
+
+    /// Participating schools (host included) for which a day of the activity is not in
+    /// session, each with its first such day and the reason: the holiday, or outside the
+    /// school's periods. Days are Dutch calendar days (Europe/Amsterdam).
+    async fn conflicts(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityConflict>> {
+        let loader = loader(ctx)?;
+        let school_ids = loader
+            .load_one(SchoolsOfActivity(self.0.id))
+            .await?
+            .unwrap_or_default();
+        let calendars = loader
+            .load_many(school_ids.iter().map(|&id| CalendarOfSchool(id)))
+            .await?;
+        let days = activity_days(self.0.starts_at, self.0.ends_at);
+        let found: Vec<_> = school_ids
+            .iter()
+            .filter_map(|&id| {
+                let calendar = calendars
+                    .get(&CalendarOfSchool(id))
+                    .cloned()
+                    .unwrap_or_default();
+                calendar
+                    .first_conflict(&days)
+                    .map(|(day, reason)| (id, day, reason))
+            })
+            .collect();
+        let schools = loader
+            .load_many(found.iter().map(|c| SchoolById(c.0)))
+            .await?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(id, day, reason)| {
+                let school = schools.get(&SchoolById(id)).cloned().map(School)?;
+                Some(ActivityConflict {
+                    school,
+                    day: Date(day),
+                    reason,
+                })
+            })
+            .collect())
+    }
+
+    /// The enrolled pupils the caller may see: a pupil themself, staff of the pupil's school,
+    /// the pupil's coach, admin; nobody else (coordinators see only `enrolledCount`). Each
+    /// pupil shown is written to the audit log.
+    async fn enrolments(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityEnrolment>> {
+        let viewer = viewer(ctx)?;
+        let loader = loader(ctx)?;
+        let coached = match (viewer.role(), viewer.person_id) {
+            (Role::Admin | Role::SchoolStaff | Role::Student, _) => Vec::new(),
+            (Role::Coach, Some(person)) => loader
+                .load_one(StudentsOfCoach(person))
+                .await?
+                .unwrap_or_default(),
+            _ => return Ok(Vec::new()),
+        };
+        let visible: Vec<EnrolmentRow> = loader
+            .load_one(EnrolmentsOfActivity(self.0.id))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|row| may_see_pupil(viewer, row, &coached))
+            .collect();
+        let targets = visible
+            .iter()
+            .map(|r| student_target(r.enrolment.student_id));
+        note_reads(ctx, targets.collect()).await?;
+        Ok(visible.into_iter().map(ActivityEnrolment).collect())
+    }
+}
+
+fn may_see_pupil(viewer: &Viewer, row: &EnrolmentRow, coached: &[i64]) -> bool {
+    let student = row.enrolment.student_id;
+    match viewer.role() {
+        Role::Admin => true,
+        Role::SchoolStaff => viewer.covers_school(row.student_school_id),
+        Role::Student => viewer.student_id == Some(student),
+        Role::Coach => coached.contains(&student),
+        _ => false,
+    }
+}
+
+/// Notes reads of pupil data in the request's audit trail. A websocket has no request end at
+/// which the trail is written, so there the reads are written at once.
+async fn note_reads(ctx: &Context<'_>, targets: Vec<String>) -> AppResult<()> {
+    const ACTION: &str = "activity.enrolment.read";
+    match ctx.data_opt::<Arc<AuditTrail>>() {
+        Some(trail) => targets.into_iter().for_each(|t| trail.read(ACTION, t)),
+        None => {
+            for target in targets {
+                audit::record_write(db(ctx)?, viewer(ctx)?, ACTION, target).await?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,47 @@
+//! The object types of the schema, one file each. Domain modules (`catalogue`, `leerlab`,
+//! `pupils`, `activity`, `planning`, `access`) hold the queries, mutations and inputs that hand
+//! these out; the types refer to each other only through this module.
+
+mod activity;
+mod activity_conflict;
+mod activity_enrolment;
+mod audit_event;
+mod calendar_holiday;
+mod calendar_period;
+mod coach_assignment;
+mod leerlab;
+mod leerlab_member;
+mod leerlab_partner;
+mod person;
+mod planning_week;
+mod planning_week_school;
+mod programme;
+mod region;
+mod school;
+mod school_calendar;
+mod self_evaluation;
+mod student;
+mod transition;
+mod viewer;
+
+pub use activity::Activity;
+pub use activity_conflict::ActivityConflict;
+pub use activity_enrolment::ActivityEnrolment;
+pub use audit_event::AuditEvent;
+pub use calendar_holiday::CalendarHoliday;
+pub use calendar_period::CalendarPeriod;
+pub use coach_assignment::CoachAssignment;
+pub use leerlab::Leerlab;
+pub use leerlab_member::LeerlabMember;
+pub use leerlab_partner::LeerlabPartner;
+pub use person::Person;
+pub use planning_week::PlanningWeek;
+pub use planning_week_school::PlanningWeekSchool;
+pub use programme::Programme;
+pub use region::Region;
+pub use school::School;
+pub use school_calendar::SchoolCalendar;
+pub use self_evaluation::SelfEvaluation;
+pub use student::Student;
+pub use transition::{LevelComparison, Transition};
+pub use viewer::ViewerInfo;

@@ -1,0 +1,97 @@
+//! A school: vmbo school, mbo institution or one of its colleges.
+
+use async_graphql::{Context, ID, Object};
+use entity::school;
+
+use super::{Programme, Region};
+use crate::{
+    domain::Sector,
+    error::{AppError, AppResult},
+    graphql::{
+        connection::{Conn, from_page},
+        context::loader,
+        loaders::{CollegesOfSchool, ProgrammesOfSchool, RegionById, SchoolById},
+    },
+    ids,
+    service::{Page, PageArgs},
+};
+
+/// A school: a vmbo school (sector VO) or an mbo institution or one of its colleges (sector MBO).
+pub struct School(pub school::Model);
+
+/// A school: a vmbo school (sector VO) or an mbo institution or one of its colleges (sector MBO).
+#[Object]
+impl School {
+    /// Opaque global id (Relay).
+    pub async fn id(&self) -> ID {
+        ids::encode("School", self.0.id)
+    }
+
+    /// BRIN code: 2 digits and 2 letters, optionally 2 digits for a location.
+    async fn brin(&self) -> &str {
+        &self.0.brin
+    }
+
+    /// Name of the school.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// VO (secondary, including vmbo) or MBO (vocational).
+    async fn sector(&self) -> Sector {
+        Sector::from_db(&self.0.sector)
+    }
+
+    /// City of the school's main location.
+    async fn city(&self) -> Option<&str> {
+        self.0.city.as_deref()
+    }
+
+    /// The region the school belongs to.
+    async fn region(&self, ctx: &Context<'_>) -> AppResult<Region> {
+        loader(ctx)?
+            .load_one(RegionById(self.0.region_id))
+            .await?
+            .map(Region)
+            .ok_or_else(|| AppError::internal("school without region"))
+    }
+
+    /// The institution this school is a college or location of (an ROC above its colleges).
+    async fn parent(&self, ctx: &Context<'_>) -> AppResult<Option<School>> {
+        let Some(parent) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loader(ctx)?.load_one(SchoolById(parent)).await?.map(School))
+    }
+
+    /// The colleges or locations of this institution.
+    async fn colleges(&self, ctx: &Context<'_>) -> AppResult<Vec<School>> {
+        let rows = loader(ctx)?
+            .load_one(CollegesOfSchool(self.0.id))
+            .await?
+            .unwrap_or_default();
+        Ok(rows.into_iter().map(School).collect())
+    }
+
+    /// The school's programmes: mbo qualifications, or vmbo leerweg and profiel combinations.
+    #[graphql(complexity = "PageArgs::complexity(first, child_complexity)")]
+    async fn programmes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
+        after: Option<String>,
+    ) -> AppResult<Conn<Programme>> {
+        let args = PageArgs::new(first, after.as_deref())?;
+        let page = loader(ctx)?
+            .load_one(ProgrammesOfSchool(self.0.id, args))
+            .await?
+            .unwrap_or_else(Page::empty);
+        Ok(from_page(
+            page,
+            args.after.is_some(),
+            |p| p.id.to_string(),
+            Programme,
+        ))
+    }
+}

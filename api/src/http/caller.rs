@@ -1,0 +1,201 @@
+//! The caller of a request, established in one place for every door: the token is verified
+//! once, the caller's budget is spent (a refused token too, on the budget of its address), the
+//! scope is resolved and an audit trail is opened under the request's id.
+//!
+//! Handlers take a [`Caller`] as an axum extractor (the `AuthUser` pattern), so a route gets
+//! all of this by naming it and cannot forget any of it; the websocket establishes one from its
+//! `connection_init` payload with [`Caller::establish`].
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
+
+use async_graphql::{Data, dataloader::DataLoader};
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+
+use super::responses::{graphql_error, graphql_internal, text_error, with_retry_after};
+use crate::{
+    app::AppState,
+    audit::AuditTrail,
+    auth::{Identity, Viewer},
+    graphql::loaders::Db,
+    request_id,
+};
+
+/// Who is calling, within one request: their scope and the audit trail (under the request's
+/// id) that must be written before any pupil data leaves.
+pub struct Caller {
+    pub viewer: Viewer,
+    pub audit: Arc<AuditTrail>,
+}
+
+/// Why a caller was turned away before anything ran.
+#[derive(Debug)]
+pub enum Refusal {
+    /// A token that is malformed or does not verify.
+    Unauthenticated(String),
+    /// Over budget; the wait until the next request is allowed.
+    RateLimited(Duration),
+    /// The scope could not be resolved (the database failed); the detail is for the log.
+    Internal(String),
+}
+
+/// What a request presents as its token: nothing, a token, or something that is not one.
+pub type Presented = Option<Result<String, String>>;
+
+impl Caller {
+    /// Verifies the presented token, spends one request of the caller's budget and resolves
+    /// the caller's scope.
+    pub async fn establish(
+        state: &AppState,
+        presented: Presented,
+        peer: Option<IpAddr>,
+        request_id: String,
+    ) -> Result<Caller, Refusal> {
+        let identity = match presented {
+            None => Ok(Identity::anonymous()),
+            Some(Ok(token)) => state.verifier.verify(&token),
+            Some(Err(why)) => Err(why),
+        };
+        let budget = budget_of(identity.as_ref().ok(), peer);
+        state
+            .rate_limiter
+            .check(&budget)
+            .map_err(Refusal::RateLimited)?;
+        let identity = identity.map_err(Refusal::Unauthenticated)?;
+        let viewer = Viewer::resolve(identity, &state.db)
+            .await
+            .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?;
+        let audit = Arc::new(AuditTrail::new(&viewer, request_id));
+        Ok(Caller { viewer, audit })
+    }
+
+    /// What a GraphQL operation of this caller reads from its context: the caller, a fresh
+    /// loader set (no cache shared between callers), the audit trail and the live broker.
+    pub fn fill(&self, data: &mut Data, state: &AppState) {
+        self.fill_without_audit(data, state);
+        data.insert(self.audit.clone());
+    }
+
+    /// As [`fill`](Self::fill), but without the audit trail: for a websocket connection,
+    /// whose trail would never be written.
+    pub fn fill_without_audit(&self, data: &mut Data, state: &AppState) {
+        data.insert(self.viewer.clone());
+        data.insert(DataLoader::new(
+            Db {
+                db: state.db.clone(),
+            },
+            tokio::spawn,
+        ));
+        data.insert(state.live.clone());
+    }
+}
+
+/// The budget a request spends: the token's role and subject, else the client's address.
+fn budget_of(identity: Option<&Identity>, peer: Option<IpAddr>) -> String {
+    match identity.and_then(|i| Some((i.role, i.subject.as_deref()?))) {
+        Some((role, subject)) => format!("{}:{subject}", role.as_str()),
+        None => match peer {
+            Some(address) => format!("address:{address}"),
+            None => "address:unknown".to_owned(),
+        },
+    }
+}
+
+/// The token of an `Authorization: Bearer …` header.
+fn bearer(headers: &HeaderMap) -> Presented {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let Ok(value) = value.to_str() else {
+        return Some(Err("malformed Authorization header".to_owned()));
+    };
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(|token| token.trim().to_owned())
+        .ok_or_else(|| "the Authorization header must be `Bearer <token>`".to_owned());
+    Some(token)
+}
+
+/// The client's address, when the server was started with connect info.
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>();
+        Ok(Peer(address.map(|ConnectInfo(address)| address.ip())))
+    }
+}
+
+impl FromRequestParts<Arc<AppState>> for Caller {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(Peer(peer)) = Peer::from_request_parts(parts, state).await;
+        Caller::establish(state, bearer(&parts.headers), peer, request_id::current()).await
+    }
+}
+
+impl Refusal {
+    fn status(&self) -> StatusCode {
+        match self {
+            Refusal::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Refusal::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Refusal::Unauthenticated(_) => "UNAUTHENTICATED",
+            Refusal::RateLimited(_) => "RATE_LIMITED",
+            Refusal::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The message a client may see.
+    pub fn public_message(&self) -> String {
+        match self {
+            Refusal::Unauthenticated(message) => message.clone(),
+            Refusal::RateLimited(_) => "too many requests; try again later".to_owned(),
+            Refusal::Internal(_) => crate::error::internal_message(&request_id::current()),
+        }
+    }
+
+    fn retry_after(&self, response: Response) -> Response {
+        match self {
+            Refusal::RateLimited(wait) => with_retry_after(response, *wait),
+            _ => response,
+        }
+    }
+
+    /// The refusal as one line of text (CSV export, calendar feed).
+    pub fn into_text(self) -> Response {
+        if let Refusal::Internal(detail) = &self {
+            tracing::error!(request_id = %request_id::current(), error = %detail, "internal error");
+        }
+        let response = text_error(self.status(), self.code(), &self.public_message());
+        self.retry_after(response)
+    }
+}
+
+/// The refusal as a GraphQL-shaped error body.
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let response = match &self {
+            Refusal::Internal(detail) => graphql_internal(detail),
+            _ => graphql_error(self.status(), self.code(), &self.public_message()),
+        };
+        self.retry_after(response)
+    }
+}

@@ -1,0 +1,47 @@
+//! `GET /export/transition-stats.csv`: the caller's transition statistics as CSV (the content is
+//! built by [`crate::export`]). Errors are one line of text, `CODE: message`.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use super::{
+    caller::{Caller, Refusal},
+    responses::text_error,
+};
+use crate::{app::AppState, error::AppError, export};
+
+pub async fn transition_stats_csv(
+    State(state): State<Arc<AppState>>,
+    caller: Result<Caller, Refusal>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal.into_text(),
+    };
+    let csv =
+        export::transition_stats_csv(&state.db, &caller.viewer, &params, state.service.min_cell)
+            .await;
+    match csv {
+        Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
+        Err(err) => error_text(&err),
+    }
+}
+
+fn error_text(err: &AppError) -> Response {
+    let status = match err.code() {
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if status == StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!(request_id = %crate::request_id::current(), error = %err.message(), "CSV export failed");
+    }
+    text_error(status, err.code(), &err.public_message())
+}

@@ -1,0 +1,66 @@
+//! HTTP wiring: the axum router and its handlers. Every door that serves data (`POST /graphql`,
+//! the websocket, the CSV export, the calendar feed) takes a [`Caller`](caller::Caller), so
+//! authentication, the rate limit, the request id and the audit trail are applied in one place
+//! and no route can forget them.
+//!
+//! Only `lib.rs` imports this module: handlers reach the shared state through
+//! [`app`](crate::app), never the other way round.
+
+mod caller;
+mod export;
+mod feed;
+mod graphql;
+mod responses;
+mod ws;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tower_http::trace::TraceLayer;
+
+use crate::{app::AppState, request_id};
+
+/// The router of the whole service.
+pub fn router(state: Arc<AppState>) -> Router {
+    let body_limit = state.service.max_upload_mb * 1024 * 1024;
+    Router::new()
+        .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/calendar/{file}", get(feed::region_feed))
+        .route(
+            "/export/transition-stats.csv",
+            get(export::transition_stats_csv),
+        )
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .merge(crate::web::routes())
+        .layer(middleware::from_fn(with_request_id))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Gives every request a fresh id: the task-local one of [`request_id`] while it is handled,
+/// and the `x-request-id` header of its response.
+async fn with_request_id(request: Request, next: Next) -> Response {
+    let id = request_id::new_id();
+    let mut response = request_id::scope(id.clone(), next.run(request)).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
+}
+
+async fn readyz(State(state): State<Arc<AppState>>) -> Response {
+    match tokio::time::timeout(Duration::from_secs(5), state.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    }
+}
