@@ -127,7 +127,7 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     Ok(
-        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils"
+        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils and their self-evaluations"
             .to_owned(),
     )
 }
