@@ -21,6 +21,7 @@ pub mod request_id;
 pub mod secrets;
 pub mod seed;
 pub mod service;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -134,7 +135,7 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     Ok(
-        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils"
+        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils and their self-evaluations"
             .to_owned(),
     )
 }

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
+pub mod depth;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
@@ -67,7 +68,7 @@ pub fn build_schema(
         Guarded(Mutation::default()),
         Subscription::default(),
     )
-    .limit_depth(service.max_depth)
+    .extension(depth::DepthLimit(service.max_depth))
     .limit_complexity(service.max_complexity)
     .data(context::Settings {
         min_cell: service.min_cell,
@@ -77,7 +78,8 @@ pub fn build_schema(
         builder = builder.data(db);
     }
     if !service.introspection {
-        builder = builder.disable_introspection();
+        // "Did you mean …" would spell out a private schema one typo at a time.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
 }

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensions, ParseRequestError, Request, ServerError,
-    http::{GraphiQLSource, MultipartOptions, receive_batch_body},
+    http::{MultipartOptions, receive_batch_body},
 };
 use axum::{
     Json,
     body::Body,
     extract::State,
     http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use futures::TryStreamExt;
 use tokio_util::compat::TokioAsyncReadCompatExt;
@@ -25,19 +25,9 @@ use super::{
 };
 use crate::{app::AppState, graphql::loaders::FetchQueue};
 
-/// GraphiQL, when introspection is on.
+/// GraphiQL (embedded, see [`crate::web`]), when introspection is on.
 pub async fn graphiql(State(state): State<Arc<AppState>>) -> Response {
-    if !state.service.introspection {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("Leerroute GraphiQL")
-            .finish(),
-    )
-    .into_response()
+    crate::web::graphiql_page(state.service.introspection)
 }
 
 /// A GraphQL request (or batch) of one caller.
