@@ -138,6 +138,10 @@ pub struct ServeArgs {
     /// Load the demo regions before serving.
     #[arg(long)]
     pub demo: bool,
+    /// Most database connections the service keeps open (default: PostgreSQL 2 per core,
+    /// at least 4; SQLite 8).
+    #[arg(long, env = "LEERROUTE_DB_POOL")]
+    pub db_pool: Option<u32>,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]

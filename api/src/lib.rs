@@ -21,6 +21,7 @@ pub mod request_id;
 pub mod secrets;
 pub mod seed;
 pub mod service;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -38,7 +39,15 @@ use crate::{
 
 /// Opens the database and brings its schema up to date.
 pub async fn open_database(args: &DatabaseArgs) -> Result<DatabaseConnection, CommandError> {
-    let db = db::connect(&args.database_url)
+    open_database_with_pool(args, None).await
+}
+
+/// As [`open_database`], with at most `pool` connections (default: [`db::default_pool_size`]).
+pub async fn open_database_with_pool(
+    args: &DatabaseArgs,
+    pool: Option<u32>,
+) -> Result<DatabaseConnection, CommandError> {
+    let db = db::connect_with_pool(&args.database_url, pool)
         .await
         .map_err(CommandError::Open)?;
     Migrator::up(&db, None)
@@ -50,7 +59,7 @@ pub async fn open_database(args: &DatabaseArgs) -> Result<DatabaseConnection, Co
 /// `leerroute serve`: migrate, optionally seed, then serve until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
     let secrets = secrets::resolve(&args.database)?;
-    let db = open_database(&args.database).await?;
+    let db = open_database_with_pool(&args.database, args.db_pool).await?;
     if args.demo {
         seed::demo(&db, &secrets.link)
             .await
@@ -126,7 +135,7 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     Ok(
-        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils"
+        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils and their self-evaluations"
             .to_owned(),
     )
 }
