@@ -458,7 +458,19 @@ pub fn onderwijsnummer(n: u64) -> String {
 impl TestApp {
     /// Sends a GraphQL multipart request with one file bound to `variables.input.file`.
     pub async fn upload(&self, token: Option<&str>, mutation: &str, csv: &str) -> Value {
-        let operations = json!({ "query": mutation, "variables": { "input": { "file": null } } });
+        self.upload_with(token, mutation, json!({}), csv).await
+    }
+
+    /// Like [`TestApp::upload`], with more fields of `input` (`file` is added).
+    pub async fn upload_with(
+        &self,
+        token: Option<&str>,
+        mutation: &str,
+        mut input: Value,
+        csv: &str,
+    ) -> Value {
+        input["file"] = Value::Null;
+        let operations = json!({ "query": mutation, "variables": { "input": input } });
         let form = reqwest::multipart::Form::new()
             .text("operations", operations.to_string())
             .text("map", json!({ "0": ["variables.input.file"] }).to_string())

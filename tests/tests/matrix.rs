@@ -17,6 +17,8 @@ struct Fixture {
     coach_id: String,
     programme_id: String,
     evaluation_id: String,
+    /// A run uploaded by 11AA's staff.
+    run_id: String,
 }
 
 /// One root field: its document, variables (given a unique suffix), and who may call it.
@@ -291,6 +293,27 @@ fn operations() -> Vec<Operation> {
                 &[SchoolStaff, Admin],
             )
         },
+        op(
+            "importRuns",
+            "{ importRuns { totalCount } }",
+            none,
+            &[SchoolStaff, Admin],
+        ),
+        op(
+            "importRun",
+            "query($id: ID!) { importRun(id: $id) { status } }",
+            |f, _, _| json!({"id": f.run_id}),
+            &[SchoolStaff, Admin],
+        ),
+        Operation {
+            upload: Some("start"),
+            ..op(
+                "startImport",
+                "mutation($input: StartImportInput!) { startImport(input: $input) { run { id } } }",
+                none,
+                &[SchoolStaff, Admin],
+            )
+        },
         Operation {
             upload: Some("mbo"),
             ..op(
@@ -332,6 +355,17 @@ async fn fixture(app: &TestApp) -> Fixture {
         &mbo,
     )
     .await;
+    let staff_run = app
+        .upload(
+            Some(&app.staff("11AA")),
+            "mutation($input: ImportInput!) { importVoLeavers(input: $input) { run { id } } }",
+            &vo,
+        )
+        .await;
+    let run_id = staff_run["data"]["importVoLeavers"]["run"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{staff_run}"))
+        .to_owned();
     let student_id = app
         .ok(Some(&admin), "{ students { nodes { id } } }", json!({}))
         .await["students"]["nodes"][0]["id"]
@@ -380,6 +414,7 @@ async fn fixture(app: &TestApp) -> Fixture {
             .as_str()
             .unwrap()
             .to_owned(),
+        run_id,
     }
 }
 
@@ -440,6 +475,18 @@ db_test!(
                         app.upload(
                             token.as_deref(),
                             operation.document,
+                            &format!(
+                                "{VO_HEADER}\n{},11AA,TL,E&O,2024-2025,2025-06-02,,,\n",
+                                bsn(1)
+                            ),
+                        )
+                        .await
+                    }
+                    Some("start") => {
+                        app.upload_with(
+                            token.as_deref(),
+                            operation.document,
+                            json!({"kind": "VO_LEAVERS"}),
                             &format!(
                                 "{VO_HEADER}\n{},11AA,TL,E&O,2024-2025,2025-06-02,,,\n",
                                 bsn(1)

@@ -58,7 +58,10 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         ("Mutation", "assignCoach") => Roles(&[SchoolStaff]),
         ("Mutation", "submitSelfEvaluation") => Roles(&[Student]),
         ("Mutation", "recordEvaluationFollowUp") => Roles(&[Coach]),
-        ("Mutation", "importVoLeavers" | "importMboEnrolments") => Roles(&[SchoolStaff]),
+        ("Mutation", "importVoLeavers" | "importMboEnrolments" | "startImport") => {
+            Roles(&[SchoolStaff])
+        }
+        ("Query", "importRuns" | "importRun") => Roles(&[SchoolStaff]),
         ("Subscription", "activityPublished") => Public,
         _ => return None,
     };

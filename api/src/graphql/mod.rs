@@ -1,7 +1,8 @@
-//! The GraphQL schema, split by domain: each domain (`catalogue`, `leerlab`, `pupils`,
+//! The GraphQL schema, split by domain: each domain (`catalogue`, `leerlab`, `pupils`, `imports`,
 //! `activity`, `planning`, `access`, `statistics`) contributes a query and a mutation object,
-//! merged here, with its inputs beside them; the object types live in [`types`], one file each. Limits (depth, complexity) and the access policy are part of the schema, so
-//! they hold for every transport (HTTP, websocket, tests).
+//! merged here, with its inputs beside them; the object types live in [`types`], one file each.
+//! Limits (depth, complexity) and the access policy are part of the schema, so they hold for
+//! every transport (HTTP, websocket, tests).
 
 pub mod access;
 pub mod activity;
@@ -9,6 +10,7 @@ pub mod catalogue;
 pub mod connection;
 pub mod context;
 pub mod depth;
+pub mod imports;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
@@ -33,6 +35,7 @@ pub struct Query(
     access::AccessQuery,
     node::NodeQuery,
     pupils::PupilQuery,
+    imports::ImportQuery,
     statistics::StatisticsQuery,
     activity::ActivityQuery,
     planning::PlanningQuery,
@@ -44,6 +47,7 @@ pub struct Mutation(
     catalogue::CatalogueMutation,
     leerlab::LeerlabMutation,
     pupils::PupilMutation,
+    imports::ImportMutation,
     activity::ActivityMutation,
     planning::PlanningMutation,
 );

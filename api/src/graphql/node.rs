@@ -6,9 +6,13 @@ use super::{
     activity::visible_activity,
     context::{audit, db, loader, viewer},
     loaders::{LeerlabById, PersonById, ProgrammeById, RegionById, SchoolById},
-    types::{Activity, Leerlab, Person, Programme, Region, School, Student},
+    types::{Activity, ImportRun, Leerlab, Person, Programme, Region, School, Student},
 };
-use crate::{error::AppResult, ids, service::pupils};
+use crate::{
+    error::AppResult,
+    ids,
+    service::{import_runs, pupils},
+};
 
 /// An object with a global id.
 #[derive(Interface)]
@@ -21,6 +25,7 @@ pub enum Node {
     Leerlab(Leerlab),
     Student(Student),
     Activity(Activity),
+    ImportRun(ImportRun),
 }
 
 #[derive(Default)]
@@ -67,6 +72,9 @@ impl NodeQuery {
             "Activity" => visible_activity(ctx, row)
                 .await?
                 .map(|m| Node::Activity(Activity(m))),
+            "ImportRun" => Some(Node::ImportRun(ImportRun(
+                import_runs::get(db(ctx)?, viewer(ctx)?, row).await?,
+            ))),
             _ => None,
         })
     }

@@ -299,7 +299,7 @@ async fn refuse(
     );
     let action = format!("import.{}.refused", job.kind.name());
     audit::record_write(&job.db, &job.viewer, &action, target).await?;
-    Ok(rejected(job.kind, errors, count))
+    Ok(rejected(job.kind, run, errors, count))
 }
 
 /// On PostgreSQL, gives the import's transaction room to sort and hash in memory (its joins and
@@ -342,8 +342,9 @@ impl Phases {
     }
 }
 
-/// The `BAD_USER_INPUT` error of a refused file, with every listed bad row in its details.
-pub fn rejected(kind: ImportKind, errors: Vec<RowError>, count: u64) -> AppError {
+/// The `BAD_USER_INPUT` error of a refused file, with every listed bad row and the run in its
+/// details.
+fn rejected(kind: ImportKind, run: i64, errors: Vec<RowError>, count: u64) -> AppError {
     let listed = errors.len();
     let message = format!(
         "{count} problem(s) in the {} file; nothing was imported{}",
@@ -357,7 +358,11 @@ pub fn rejected(kind: ImportKind, errors: Vec<RowError>, count: u64) -> AppError
     AppError::BadInput {
         field: "file".to_owned(),
         message,
-        details: Some(serde_json::json!({ "errorCount": count, "errors": errors })),
+        details: Some(serde_json::json!({
+            "errorCount": count,
+            "errors": errors,
+            "run": ids::encode("ImportRun", run).0,
+        })),
     }
 }
 

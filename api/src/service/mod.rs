@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod audit_log;
 pub mod catalogue;
+pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
 pub mod planning;

@@ -1,7 +1,7 @@
 //! The inputs of the pupil queries and mutations, and their conversion into the service's own
 //! types.
 
-use async_graphql::{ID, InputObject, Upload};
+use async_graphql::{ID, InputObject};
 
 use crate::{
     domain::{EnrolmentStatus, Leerweg, Need, Profile},
@@ -39,13 +39,6 @@ pub struct TransitionFilterInput {
     pub crebo: Option<String>,
     /// Only transitions with this status.
     pub status: Option<EnrolmentStatus>,
-}
-
-/// Input of the imports: one CSV file (GraphQL multipart request).
-#[derive(InputObject)]
-pub struct ImportInput {
-    /// The CSV file, UTF-8 with a header row, in the format of DESIGN.md section 4.
-    pub file: Upload,
 }
 
 /// Input of `assignCoach`.

@@ -1,5 +1,6 @@
-//! Pupil records in GraphQL: leavers, their transitions, supercoach and self-evaluations, and
-//! the CSV imports. Every pupil that leaves through here is written to the audit log.
+//! Pupil records in GraphQL: leavers, their transitions, supercoach and self-evaluations (the
+//! CSV imports are in `graphql::imports`). Every pupil that leaves through here is written to
+//! the audit log.
 
 mod input;
 mod mutation;
