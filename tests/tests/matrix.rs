@@ -35,6 +35,7 @@ const EVERYONE: &[Role] = &[
     SchoolStaff,
     Coordinator,
     Integration,
+    Rmc,
     Admin,
 ];
 
@@ -96,6 +97,12 @@ fn operations() -> Vec<Operation> {
             EVERYONE,
         ),
         op("viewer", "{ viewer { role } }", none, EVERYONE),
+        op(
+            "currentSchoolYear",
+            "{ currentSchoolYear { name } }",
+            none,
+            EVERYONE,
+        ),
         op(
             "students",
             "{ students { totalCount } }",
@@ -391,6 +398,7 @@ fn token(app: &TestApp, role: Role, f: &Fixture) -> Option<String> {
         SchoolStaff => Some(app.staff("11AA")),
         Coordinator => Some(app.coordinator("AMS")),
         Integration => Some(app.token(Integration, Some("AMS"), None, Some("script"))),
+        Rmc => Some(app.token(Rmc, Some("AMS"), None, Some("rmc-officer"))),
         Admin => Some(app.admin()),
     }
 }
@@ -428,6 +436,7 @@ db_test!(
             SchoolStaff,
             Coordinator,
             Integration,
+            Rmc,
             Admin,
         ];
         let mut checked = 0;

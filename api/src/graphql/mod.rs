@@ -67,6 +67,7 @@ pub fn build_schema(
     .limit_depth(service.max_depth)
     .limit_complexity(service.max_complexity)
     .extension(Policy)
+    .data(service.clock.clock())
     .data(context::Settings {
         min_cell: service.min_cell,
         link_secret: link_secret.unwrap_or_default().to_owned(),

@@ -71,7 +71,8 @@ impl Caller {
         let identity = identity.map_err(Refusal::Unauthenticated)?;
         let viewer = Viewer::resolve(identity, &state.db)
             .await
-            .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?;
+            .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?
+            .on(&state.clock);
         let audit = Arc::new(AuditTrail::new(&viewer, request_id));
         Ok(Caller { viewer, audit })
     }
@@ -90,6 +91,7 @@ impl Caller {
         data.insert(DataLoader::new(
             Db {
                 db: state.db.clone(),
+                today: self.viewer.today(),
             },
             tokio::spawn,
         ));
