@@ -29,6 +29,9 @@ pub enum Command {
         #[command(subcommand)]
         kind: ImportCommand,
     },
+    /// Recompute every transition and the summary tables from the pupil records (repairs a
+    /// database written by concurrent imports before they were serialised).
+    Rebuild(RebuildArgs),
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
@@ -155,6 +158,10 @@ pub struct ServeArgs {
     /// Load the demo regions before serving.
     #[arg(long)]
     pub demo: bool,
+    /// Most database connections the service keeps open (default: PostgreSQL 2 per core,
+    /// at least 4; SQLite 8).
+    #[arg(long, env = "LEERROUTE_DB_POOL")]
+    pub db_pool: Option<u32>,
     #[command(flatten)]
     pub database: DatabaseArgs,
     #[command(flatten)]
@@ -199,6 +206,12 @@ pub struct ImportArgs {
     pub database: DatabaseArgs,
     #[command(flatten)]
     pub clock: ClockArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct RebuildArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Args, Debug)]

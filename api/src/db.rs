@@ -32,9 +32,30 @@ pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty() && !path.contains(":memory:")).then(|| path.into())
 }
 
-/// Opens a pool. SQLite gets WAL and a real pool so that readers never wait for a writer,
-/// foreign keys on, and a busy timeout instead of immediate `SQLITE_BUSY` errors.
+/// Opens a pool of the default size. SQLite gets WAL and a real pool so that readers never
+/// wait for a writer, foreign keys on, and a busy timeout instead of immediate `SQLITE_BUSY`
+/// errors.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with_pool(url, None).await
+}
+
+/// The pool size when none is configured. On PostgreSQL two connections per core, at least 4:
+/// enough that a request waiting on the database seldom waits for a connection, few enough
+/// that the database's own processes do not crowd the cores the service runs on (on a small
+/// machine they share them; on 2 cores, 4 connections answered the catalogue query as fast as
+/// 8 or 16, with a lower p99). SQLite keeps its 8 (readers of one file).
+pub fn default_pool_size(url: &str) -> u32 {
+    if is_sqlite(&normalise_url(url)) {
+        8
+    } else {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+        (2 * cores).max(4)
+    }
+}
+
+/// As [`connect`], with at most `pool` connections.
+pub async fn connect_with_pool(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
+    let pool = pool.unwrap_or_else(|| default_pool_size(url)).max(1);
     let url = normalise_url(url);
     let mut options = ConnectOptions::new(url.clone());
     options
@@ -43,7 +64,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         .acquire_timeout(Duration::from_secs(30));
     if is_sqlite(&url) {
         options
-            .max_connections(8)
+            .max_connections(pool)
             .min_connections(1)
             .map_sqlx_sqlite_opts(|opts| {
                 opts.create_if_missing(true)
@@ -54,7 +75,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .pragma("cache_size", "-65536")
             });
     } else {
-        options.max_connections(16).min_connections(1);
+        options.max_connections(pool).min_connections(1);
     }
     Database::connect(options).await
 }

@@ -22,6 +22,7 @@ pub mod request_id;
 pub mod secrets;
 pub mod seed;
 pub mod service;
+pub mod web;
 
 use std::sync::Arc;
 
@@ -33,13 +34,21 @@ pub use http::router;
 use crate::{
     app::AppState,
     auth::Role,
-    config::{DatabaseArgs, MigrateArgs, SeedArgs, ServeArgs, TokenArgs},
+    config::{DatabaseArgs, MigrateArgs, RebuildArgs, SeedArgs, ServeArgs, TokenArgs},
     error::CommandError,
 };
 
 /// Opens the database and brings its schema up to date.
 pub async fn open_database(args: &DatabaseArgs) -> Result<DatabaseConnection, CommandError> {
-    let db = db::connect(&args.database_url)
+    open_database_with_pool(args, None).await
+}
+
+/// As [`open_database`], with at most `pool` connections (default: [`db::default_pool_size`]).
+pub async fn open_database_with_pool(
+    args: &DatabaseArgs,
+    pool: Option<u32>,
+) -> Result<DatabaseConnection, CommandError> {
+    let db = db::connect_with_pool(&args.database_url, pool)
         .await
         .map_err(CommandError::Open)?;
     Migrator::up(&db, None)
@@ -51,7 +60,7 @@ pub async fn open_database(args: &DatabaseArgs) -> Result<DatabaseConnection, Co
 /// `leerroute serve`: migrate, optionally seed, then serve until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
     let secrets = secrets::resolve(&args.database)?;
-    let db = open_database(&args.database).await?;
+    let db = open_database_with_pool(&args.database, args.db_pool).await?;
     if args.demo {
         seed::demo(&db, &secrets.link)
             .await
@@ -127,7 +136,7 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     Ok(
-        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils"
+        "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils and their self-evaluations"
             .to_owned(),
     )
 }
@@ -169,6 +178,17 @@ pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
     .map_err(CommandError::Config)
 }
 
+/// `leerroute rebuild`: every transition and summary table recomputed from the pupil records,
+/// holding the import lock.
+pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
+    let db = open_database(&args.database).await?;
+    let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild")).await?;
+    Ok(format!(
+        "rebuilt the transitions of {} leavers ({} changed) and the summary tables of {} cohort(s)",
+        rebuilt.leavers, rebuilt.transitions_changed, rebuilt.cohorts
+    ))
+}
+
 /// `leerroute import vo-leavers|mbo-enrolments FILE`: one transaction, progress on a terminal,
 /// every bad row on stderr and a non-zero exit when the file is refused.
 pub async fn import_command(kind: config::ImportCommand) -> Result<String, CommandError> {
@@ -197,12 +217,14 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
     }
     let progress_bar = bar.clone();
     let progress: import::Progress = Arc::new(move |read| progress_bar.set_position(read));
-    let viewer = auth::Viewer::system("import").on(&args.clock.clock());
-    let result = import::run(
-        &db,
-        &viewer,
-        &secrets.link,
+    let job = import::ImportJob {
+        db,
+        viewer: auth::Viewer::system("import").on(&args.clock.clock()),
+        link_secret: secrets.link.clone(),
         kind,
+    };
+    let result = import::run(
+        &job,
         Box::new(std::io::BufReader::new(file)),
         Some(progress),
     )

@@ -1,9 +1,10 @@
-//! Running the real `leerroute` binary as a child process: wall-clock time and the child's own
+//! Running the real `leerroute` binary (and the servers it is compared with) as a child process: wall-clock time and the child's own
 //! peak resident set size, read from `wait4` (per child, unlike `RUSAGE_CHILDREN`, which is
 //! the maximum over every child reaped so far).
 
 use std::{
     fs::File,
+    os::unix::process::CommandExt,
     path::{Path, PathBuf},
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -38,36 +39,9 @@ pub struct Running {
 }
 
 impl Leerroute {
-    fn command(&self, args: &[&str], name: &str) -> Result<(Command, PathBuf, PathBuf), String> {
-        let stdout = self.log_dir.join(format!("{name}.stdout"));
-        let stderr = self.log_dir.join(format!("{name}.stderr"));
-        let open = |path: &Path| {
-            File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))
-        };
-        let mut command = Command::new(&self.binary);
-        command
-            .args(args)
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .stdin(Stdio::null())
-            .stdout(open(&stdout)?)
-            .stderr(open(&stderr)?);
-        Ok((command, stdout, stderr))
-    }
-
     /// Starts `leerroute ARGS`; `name` names its log files.
     pub fn spawn(&self, args: &[&str], name: &str) -> Result<Running, String> {
-        let (mut command, stdout, stderr) = self.command(args, name)?;
-        let started = Instant::now();
-        let child = command
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", self.binary.display()))?;
-        // The std handle is dropped without waiting; `wait4` below reaps the child.
-        Ok(Running {
-            pid: child.id() as libc::pid_t,
-            started,
-            stdout,
-            stderr,
-        })
+        spawn_program(&self.binary, args, &self.env, None, &self.log_dir, name)
     }
 
     /// Runs `leerroute ARGS` to completion.
@@ -76,7 +50,58 @@ impl Leerroute {
     }
 }
 
+/// Starts `program ARGS` with `env` added (in `cwd` when given); its stdout and stderr go to
+/// `NAME.stdout` and `NAME.stderr` in `log_dir`.
+pub fn spawn_program(
+    program: &Path,
+    args: &[&str],
+    env: &[(String, String)],
+    cwd: Option<&Path>,
+    log_dir: &Path,
+    name: &str,
+) -> Result<Running, String> {
+    let stdout = log_dir.join(format!("{name}.stdout"));
+    let stderr = log_dir.join(format!("{name}.stderr"));
+    let open = |path: &Path| {
+        File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))
+    };
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::null())
+        .stdout(open(&stdout)?)
+        .stderr(open(&stderr)?);
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    // A child must not outlive the bench (a server left running would skew the next run).
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    let started = Instant::now();
+    let child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
+    // The std handle is dropped without waiting; `wait4` below reaps the child.
+    Ok(Running {
+        pid: child.id() as libc::pid_t,
+        started,
+        stdout,
+        stderr,
+    })
+}
+
 impl Running {
+    /// The child's process id.
+    pub fn pid(&self) -> libc::pid_t {
+        self.pid
+    }
+
     /// Waits for the child to exit on its own.
     pub async fn wait(self) -> Result<Finished, String> {
         let pid = self.pid;

@@ -30,6 +30,15 @@ impl BenchDatabase {
         log_min_duration_ms: Option<u64>,
     ) -> Result<BenchDatabase, String> {
         let name = format!("leerroute_bench_{}", std::process::id());
+        Self::postgres_named(server_url, &name, log_min_duration_ms).await
+    }
+
+    /// A new database `name` on the server of `server_url` (dropped first if it exists).
+    pub async fn postgres_named(
+        server_url: &str,
+        name: &str,
+        log_min_duration_ms: Option<u64>,
+    ) -> Result<BenchDatabase, String> {
         let admin = Database::connect(server_url)
             .await
             .map_err(|e| format!("cannot connect to {server_url}: {e}"))?;
@@ -52,9 +61,9 @@ impl BenchDatabase {
         }
         admin.close().await.ok();
         Ok(BenchDatabase {
-            url: with_database(server_url, &name),
+            url: with_database(server_url, name),
             backend: DbBackend::Postgres,
-            postgres: Some((server_url.to_owned(), name)),
+            postgres: Some((server_url.to_owned(), name.to_owned())),
         })
     }
 

@@ -7,12 +7,15 @@
 //!    peak RSS), each followed by the baseline bulk load; then the vo file again (idempotent).
 //! 4. `leerroute serve`, timed `transitionStats` requests beside a `GROUP BY` over a flat table,
 //!    a short concurrent load, and `wrk` when installed.
+//! 5. On PostgreSQL, the catalogue read path beside PostGraphile 4 and 5 and a hand-written
+//!    `json_agg` statement, on a catalogue database of its own ([`read`]).
 
 mod baseline;
 mod catalogue;
 mod child;
 mod database;
 mod generate;
+mod read;
 mod report;
 mod stats;
 
@@ -78,6 +81,8 @@ struct Args {
     /// Also write the results as JSON to this file.
     #[arg(long)]
     json: Option<PathBuf>,
+    #[command(flatten)]
+    read: read::ReadArgs,
 }
 
 /// Fixed secrets of the run (both are required on PostgreSQL).
@@ -107,6 +112,9 @@ async fn run(args: Args) -> Result<bool, String> {
         progress(
             "warning: this is a debug build; the baselines run in this process: use --release",
         );
+    }
+    if args.read.catalogue_only && args.postgres.is_none() {
+        return Err("--catalogue-only needs --postgres (PostGraphile runs on PostgreSQL)".into());
     }
     let binary = leerroute_binary(args.leerroute.clone())?;
     let (work, _temp) = work_dir(&args)?;
@@ -193,10 +201,49 @@ async fn measure(
     bench_db: &BenchDatabase,
     leerroute: &Leerroute,
 ) -> Result<Report, String> {
+    let mut machine = Machine::this();
+    let mut checks = Vec::new();
+    let catalogue = match (&args.postgres, args.read.no_catalogue) {
+        (Some(server), false) => Some(
+            read::measure(
+                &args.read,
+                server,
+                leerroute,
+                args.keep,
+                args.seed,
+                &mut checks,
+            )
+            .await?,
+        ),
+        (None, false) => {
+            progress("catalogue read path: skipped (it runs on PostgreSQL: pass --postgres)");
+            None
+        }
+        (_, true) => None,
+    };
+    if args.read.catalogue_only {
+        machine.finish();
+        let db = leerroute::open_database(&DatabaseArgs {
+            database_url: bench_db.url.clone(),
+            jwt_secret: Some(JWT_SECRET.into()),
+            link_secret: Some(LINK_SECRET.into()),
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        let database_version = database::server_version(&db).await;
+        db.close().await.ok();
+        return Ok(Report::catalogue_only(
+            bench_db.backend_name(),
+            database_version,
+            machine,
+            args.seed,
+            catalogue,
+            checks,
+        ));
+    }
     let vo_file = work.join("vo-leavers.csv");
     let mbo_file = work.join("mbo-enrolments.csv");
     progress(&format!("generating {} leavers", args.rows));
-    let mut machine = Machine::this();
     let started = Instant::now();
     let plan = Plan::new(args.seed);
     let generated = generate::write_files(&plan, args.rows, args.seed, &vo_file, &mbo_file)
@@ -219,7 +266,6 @@ async fn measure(
     catalogue::create(&db, &plan).await?;
     let catalogue_seconds = started.elapsed().as_secs_f64();
 
-    let mut checks = Vec::new();
     let loads = imports(&db, leerroute, &vo_file, &mbo_file, &generated, &mut checks).await?;
     let database_mb = database::size_mb(&db, bench_db).await;
     let stats = statistics(args, &db, leerroute, work, &generated, &mut checks).await?;
@@ -237,6 +283,7 @@ async fn measure(
         loads,
         database_mb,
         stats: Some(stats),
+        catalogue,
         checks,
     };
     db.close().await.ok();

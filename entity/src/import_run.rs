@@ -1,4 +1,4 @@
-//! One run of a CSV import: who, when, and what it changed.
+//! One run of a CSV import: who, when, how far it got, and what it changed. No pupil data.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,11 +9,23 @@ pub struct Model {
     pub id: i64,
     pub kind: String,
     pub subject: Option<String>,
+    /// When the file arrived (the run was queued).
     pub started_at: DateTimeUtc,
     pub rows: i64,
     pub created: i64,
     pub updated: i64,
     pub transitions_changed: i64,
+    /// `queued`, `running`, `done`, `refused` or `failed`.
+    pub status: String,
+    pub unchanged: i64,
+    /// Bad rows of a refused file; `errors` lists the first of them (JSON, no cell values).
+    pub error_count: i64,
+    pub errors: Option<String>,
+    /// The school whose staff uploaded the file (none for admin and the CLI).
+    pub school_id: Option<i64>,
+    pub finished_at: Option<DateTimeUtc>,
+    /// The process that runs it, so that a run whose process died can be marked failed.
+    pub owner: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m20261128_000002_audit;
 mod m20261128_000003_pupils;
 mod m20261128_000004_statistics;
 mod m20261128_000005_activities;
+mod m20261202_000004_imports;
 mod util;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_pupils::Migration),
             Box::new(m20261128_000004_statistics::Migration),
             Box::new(m20261128_000005_activities::Migration),
+            Box::new(m20261202_000004_imports::Migration),
         ]
     }
 }

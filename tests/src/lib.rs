@@ -242,14 +242,30 @@ impl TestApp {
 
     /// Runs the real `leerroute` binary against this app's database and secrets.
     pub fn cli(&self, args: &[&str]) -> Output {
-        std::process::Command::new(leerroute_binary())
+        self.cli_command(args).output().expect("run leerroute")
+    }
+
+    /// The real `leerroute` binary with `args`, set up for this app's database and secrets, not
+    /// started yet (for runs that overlap with requests).
+    pub fn cli_command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(leerroute_binary());
+        command
             .args(args)
             .env("LEERROUTE_DATABASE_URL", &self.database_url)
             .env("LEERROUTE_JWT_SECRET", &self.secrets.jwt)
             .env("LEERROUTE_LINK_SECRET", &self.secrets.link)
-            .env("RUST_LOG", "warn")
-            .output()
-            .expect("run leerroute")
+            .env("RUST_LOG", "warn");
+        command
+    }
+
+    /// Writes `contents` to a new file in the test's folder and returns its path.
+    pub fn write_file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self
+            ._dir
+            .path()
+            .join(format!("{}-{name}", uuid::Uuid::new_v4().simple()));
+        std::fs::write(&path, contents).expect("write file");
+        path
     }
 
     /// Counts the rows of a table through our own connection.
@@ -471,11 +487,7 @@ impl TestApp {
 
     /// Writes `csv` to a file in the test's folder and imports it with the CLI.
     pub fn cli_import(&self, kind: &str, csv: &str) -> Output {
-        let path = self
-            ._dir
-            .path()
-            .join(format!("{kind}-{}.csv", uuid::Uuid::new_v4().simple()));
-        std::fs::write(&path, csv).expect("write CSV");
+        let path = self.write_file(&format!("{kind}.csv"), csv);
         self.cli(&["import", kind, path.to_str().expect("utf-8 path")])
     }
 }

@@ -220,6 +220,129 @@ db_test!(pagination_walks_every_row_once, |app: TestApp| async move {
     assert_eq!(bad_cursor, "BAD_USER_INPUT");
 });
 
+/// The nested page of every region after `after` (a school cursor), as
+/// (code, totalCount, BRINs, hasNextPage, endCursor).
+async fn nested_pages(
+    app: &TestApp,
+    after: &serde_json::Value,
+) -> Vec<(String, i64, Vec<String>, bool, serde_json::Value)> {
+    let query = "query($after: String) { regions(first: 10) { nodes { code \
+        schools(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { brin } } } } }";
+    let data = app.ok(None, query, json!({"after": after})).await;
+    data["regions"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|region| {
+            let schools = &region["schools"];
+            let brins = schools["nodes"].as_array().unwrap();
+            (
+                region["code"].as_str().unwrap().to_owned(),
+                schools["totalCount"].as_i64().unwrap(),
+                brins
+                    .iter()
+                    .map(|s| s["brin"].as_str().unwrap().to_owned())
+                    .collect(),
+                schools["pageInfo"]["hasNextPage"].as_bool().unwrap(),
+                schools["pageInfo"]["endCursor"].clone(),
+            )
+        })
+        .collect()
+}
+
+db_test!(
+    page_and_total_stay_right_past_a_cursor,
+    |app: TestApp| async move {
+        // Region A gets schools 10..=13, then B gets 20..=21; C has none. Cursors are ids, so a
+        // cursor of A's second school lies before all of B's schools.
+        let admin = app.admin();
+        for code in ["A", "B", "C"] {
+            app.ok(
+                Some(&admin),
+                "mutation($c: String!) { createRegion(input: {code: $c, name: $c}) { region { id } } }",
+                json!({"c": code}),
+            )
+            .await;
+        }
+        for (region, n) in [
+            ("A", 10),
+            ("A", 11),
+            ("A", 12),
+            ("A", 13),
+            ("B", 20),
+            ("B", 21),
+        ] {
+            let brin = format!("{n}AB");
+            app.ok(
+                Some(&admin),
+                CREATE_SCHOOL,
+                json!({"i": {"regionCode": region, "brin": brin, "name": brin, "sector": "VO"}}),
+            )
+            .await;
+        }
+        let brins = |list: &[&str]| list.iter().map(|b| b.to_string()).collect::<Vec<_>>();
+        let first = nested_pages(&app, &serde_json::Value::Null).await;
+        let summary = |pages: &[(String, i64, Vec<String>, bool, serde_json::Value)]| {
+            pages
+                .iter()
+                .map(|(code, total, list, next, _)| (code.clone(), *total, list.clone(), *next))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            summary(&first),
+            vec![
+                ("A".into(), 4, brins(&["10AB", "11AB"]), true),
+                ("B".into(), 2, brins(&["20AB", "21AB"]), false),
+                ("C".into(), 0, vec![], false),
+            ]
+        );
+        // Past A's second school: A's rest, all of B (later ids), and the totals unchanged.
+        let second = nested_pages(&app, &first[0].4).await;
+        assert_eq!(
+            summary(&second),
+            vec![
+                ("A".into(), 4, brins(&["12AB", "13AB"]), false),
+                ("B".into(), 2, brins(&["20AB", "21AB"]), false),
+                ("C".into(), 0, vec![], false),
+            ]
+        );
+        // Past B's last school nothing is left, and every total is still the whole count.
+        let past_all = nested_pages(&app, &first[1].4).await;
+        assert_eq!(
+            summary(&past_all),
+            vec![
+                ("A".into(), 4, vec![], false),
+                ("B".into(), 2, vec![], false),
+                ("C".into(), 0, vec![], false),
+            ]
+        );
+        // Without totalCount the page is the same.
+        let lean = app
+            .ok(
+                None,
+                "{ regions(first: 1) { nodes { schools(first: 3) { nodes { brin } } } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            lean["regions"]["nodes"][0]["schools"]["nodes"],
+            json!([{"brin": "10AB"}, {"brin": "11AB"}, {"brin": "12AB"}])
+        );
+        // The top-level connection: its total past a cursor, also when the page is empty.
+        let query = "query($after: String) { regions(first: 2, after: $after) { totalCount pageInfo { endCursor } nodes { code } } }";
+        let top = app.ok(None, query, json!({"after": null})).await;
+        assert_eq!(top["regions"]["totalCount"], 3);
+        let cursor = top["regions"]["pageInfo"]["endCursor"].clone();
+        let rest = app.ok(None, query, json!({"after": cursor})).await;
+        assert_eq!(rest["regions"]["nodes"], json!([{"code": "C"}]));
+        assert_eq!(rest["regions"]["totalCount"], 3);
+        let cursor = rest["regions"]["pageInfo"]["endCursor"].clone();
+        let none = app.ok(None, query, json!({"after": cursor})).await;
+        assert_eq!(none["regions"]["nodes"], json!([]));
+        assert_eq!(none["regions"]["totalCount"], 3);
+    }
+);
+
 db_test!(health_and_graphiql_answer, |app: TestApp| async move {
     assert_eq!(app.get("/healthz", None).await.status(), 200);
     assert_eq!(app.get("/readyz", None).await.status(), 200);

@@ -1,16 +1,9 @@
 //! Who may call which root field: one table, deny by default.
 //!
-//! [`PolicyExtension`] checks every root query, mutation and subscription field against
-//! [`rule`] before it resolves; a field missing from the table is refused, so a new
+//! The schema's roots (`graphql::root_policy`) check every root query, mutation and
+//! subscription field against [`rule`] before it resolves; a field missing from the table is refused, so a new
 //! operation is closed until someone writes its rule. Row scoping (which school, which
 //! region, which pupil) is then the resolver's and loader's job, with the helpers below.
-
-use std::sync::Arc;
-
-use async_graphql::{
-    ServerResult, Value,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextResolve, ResolveInfo},
-};
 
 use super::{Role, Viewer};
 use crate::error::{AppError, AppResult};
@@ -101,41 +94,5 @@ pub fn ensure(allowed: bool) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::Forbidden)
-    }
-}
-
-/// The schema extension that applies [`rule`] to every root field.
-pub struct Policy;
-
-impl ExtensionFactory for Policy {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(PolicyExtension)
-    }
-}
-
-struct PolicyExtension;
-
-#[async_trait::async_trait]
-impl Extension for PolicyExtension {
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<Value>> {
-        if info.path_node.parent.is_none() {
-            let anonymous = Viewer::anonymous();
-            let viewer = ctx.data_opt::<Viewer>().unwrap_or(&anonymous);
-            if let Err(err) = check_root_field(viewer, info.parent_type, info.name) {
-                let mut error = async_graphql::Error::from(err)
-                    .into_server_error(async_graphql::Pos::default());
-                error.locations.clear();
-                error.path = vec![async_graphql::PathSegment::Field(
-                    info.alias.unwrap_or(info.name).to_owned(),
-                )];
-                return Err(error);
-            }
-        }
-        next.run(ctx, info).await
     }
 }

@@ -8,11 +8,13 @@ pub mod activity;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
+pub mod depth;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
 pub mod planning;
 pub mod pupils;
+pub mod root_policy;
 pub mod scalars;
 pub mod statistics;
 pub mod types;
@@ -20,7 +22,8 @@ pub mod types;
 use async_graphql::{MaybeUndefined, MergedObject, Schema};
 use sea_orm::DatabaseConnection;
 
-use crate::{auth::policy::Policy, config::ServiceArgs};
+use crate::config::ServiceArgs;
+use root_policy::Guarded;
 
 /// Every query of the service.
 #[derive(MergedObject, Default)]
@@ -51,7 +54,8 @@ pub struct Mutation(
 /// its fields there.
 pub type Subscription = activity::ActivitySubscription;
 
-pub type AppSchema = Schema<Query, Mutation, Subscription>;
+/// The schema; its query and mutation roots are checked against the access policy.
+pub type AppSchema = Schema<Guarded<Query>, Guarded<Mutation>, Subscription>;
 
 /// Builds the schema. `db` and `link_secret` are `None` only to print the SDL.
 pub fn build_schema(
@@ -60,13 +64,12 @@ pub fn build_schema(
     service: &ServiceArgs,
 ) -> AppSchema {
     let mut builder = Schema::build(
-        Query::default(),
-        Mutation::default(),
+        Guarded(Query::default()),
+        Guarded(Mutation::default()),
         Subscription::default(),
     )
-    .limit_depth(service.max_depth)
+    .extension(depth::DepthLimit(service.max_depth))
     .limit_complexity(service.max_complexity)
-    .extension(Policy)
     .data(service.clock.clock())
     .data(context::Settings {
         min_cell: service.min_cell,
@@ -76,7 +79,8 @@ pub fn build_schema(
         builder = builder.data(db);
     }
     if !service.introspection {
-        builder = builder.disable_introspection();
+        // "Did you mean …" would spell out a private schema one typo at a time.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
 }

@@ -24,7 +24,7 @@ use crate::{
     app::AppState,
     audit::AuditTrail,
     auth::{Identity, Viewer},
-    graphql::loaders::Db,
+    graphql::loaders::{Db, FetchQueue},
     request_id,
 };
 
@@ -78,23 +78,30 @@ impl Caller {
     }
 
     /// What a GraphQL operation of this caller reads from its context: the caller, a fresh
-    /// loader set (no cache shared between callers), the audit trail and the live broker.
-    pub fn fill(&self, data: &mut Data, state: &AppState) {
-        self.fill_without_audit(data, state);
+    /// loader set (no cache shared between callers) whose fetches wait in `fetches` (run the
+    /// operation with [`FetchQueue::drive`]), the audit trail and the live broker.
+    pub fn fill(&self, data: &mut Data, state: &AppState, fetches: &FetchQueue) {
+        self.fill_with(data, state, fetches.loader(&state.db));
         data.insert(self.audit.clone());
     }
 
     /// As [`fill`](Self::fill), but without the audit trail: for a websocket connection,
-    /// whose trail would never be written.
+    /// whose trail would never be written. Its operations run inside async-graphql's
+    /// websocket stream, so its loaders fetch after async-graphql's own short delay.
     pub fn fill_without_audit(&self, data: &mut Data, state: &AppState) {
-        data.insert(self.viewer.clone());
-        data.insert(DataLoader::new(
+        let loader = DataLoader::new(
             Db {
                 db: state.db.clone(),
                 today: self.viewer.today(),
             },
             tokio::spawn,
-        ));
+        );
+        self.fill_with(data, state, loader);
+    }
+
+    fn fill_with(&self, data: &mut Data, state: &AppState, loader: DataLoader<Db>) {
+        data.insert(self.viewer.clone());
+        data.insert(loader);
         data.insert(state.live.clone());
     }
 }

@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensions, ParseRequestError, Request, ServerError,
-    http::{GraphiQLSource, MultipartOptions, receive_batch_body},
+    http::{MultipartOptions, receive_batch_body},
 };
 use axum::{
     Json,
     body::Body,
     extract::State,
     http::{HeaderMap, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use futures::TryStreamExt;
 use tokio_util::compat::TokioAsyncReadCompatExt;
@@ -23,21 +23,11 @@ use super::{
     caller::Caller,
     responses::{graphql_error, graphql_internal},
 };
-use crate::app::AppState;
+use crate::{app::AppState, graphql::loaders::FetchQueue};
 
-/// GraphiQL, when introspection is on.
+/// GraphiQL (embedded, see [`crate::web`]), when introspection is on.
 pub async fn graphiql(State(state): State<Arc<AppState>>) -> Response {
-    if !state.service.introspection {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("Leerroute GraphiQL")
-            .finish(),
-    )
-    .into_response()
+    crate::web::graphiql_page(state.service.introspection)
 }
 
 /// A GraphQL request (or batch) of one caller.
@@ -105,8 +95,9 @@ async fn execute(
     caller: &Caller,
     batch: BatchRequest,
 ) -> Result<BatchResponse, Response> {
+    let fetches = FetchQueue::default();
     let prepare = |mut request: Request| {
-        caller.fill(&mut request.data, state);
+        caller.fill(&mut request.data, state, &fetches);
         request
     };
     let batch = match batch {
@@ -115,7 +106,7 @@ async fn execute(
             BatchRequest::Batch(requests.into_iter().map(prepare).collect())
         }
     };
-    let mut response = state.schema.execute_batch(batch).await;
+    let mut response = fetches.drive(state.schema.execute_batch(batch)).await;
     if let Err(err) = caller.audit.flush(&state.db).await {
         return Err(graphql_internal(&format!("audit log write failed: {err}")));
     }

@@ -40,6 +40,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .merge(crate::web::routes())
         .layer(middleware::from_fn(with_request_id))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(TraceLayer::new_for_http())

@@ -1,13 +1,30 @@
-//! Imports of vmbo leavers and mbo enrolments (DESIGN.md section 4), from the CLI and GraphQL.
+//! The CSV imports (DESIGN.md section 4), from the CLI and GraphQL, on one framework.
 //!
-//! A file is read as a stream: a blocking thread parses and checks rows and sends them in
-//! batches to a temporary staging table inside the import's one transaction, so memory does not
-//! grow with the file. When the whole file is read, duplicates are found in SQL; any bad row
-//! rejects the file (the transaction rolls back, nothing is written) with every bad row listed.
-//! Otherwise one upsert moves the rows into place and the affected transitions are recomputed.
+//! An import kind ([`format::ImportFormat`]) says how a row is checked and where it goes; the
+//! framework does the same for every kind:
+//! 1. the run is recorded (`queued`, [`runs`]) and waits for the database's import lock
+//!    ([`lock`]), so imports never interleave;
+//! 2. a blocking thread parses and checks the file ([`reader`]) and sends good rows in batches
+//!    to a staging table inside the import's one transaction ([`stage`]), so memory does not grow
+//!    with the file;
+//! 3. duplicates within the file and rows that would give a record to another school are found
+//!    in SQL ([`write`]); any bad row refuses the whole file (the transaction rolls back, nothing
+//!    is written) with every bad row listed by line and column, never with a cell's value;
+//! 4. otherwise the rows are written (counts taken from the writes), the kind recomputes what
+//!    depends on them (transitions), the summary tables of the touched cohorts are refreshed, and
+//!    the run is committed `done` with its counts, and audited, together with the data.
 
-mod rows;
-mod sql;
+mod check;
+pub mod format;
+pub mod lock;
+mod mbo_enrolments;
+mod reader;
+pub mod rebuild;
+pub mod runs;
+mod stage;
+pub mod transitions;
+mod vo_leavers;
+pub mod write;
 
 use std::{
     collections::{HashMap, HashSet},
@@ -16,11 +33,14 @@ use std::{
 };
 
 use entity::{leerlab, leerlab_partner, school};
-use sea_orm::{DatabaseConnection, EntityTrait, Value};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait};
 use serde::Serialize;
 
-use rows::{LeerlabInfo, Lookups, SchoolInfo};
-pub use rows::{MBO_COLUMNS, VO_COLUMNS};
+pub use check::Lookups;
+use check::{LeerlabInfo, SchoolInfo};
+use format::ImportFormat;
+pub use mbo_enrolments::COLUMNS as MBO_COLUMNS;
+pub use vo_leavers::COLUMNS as VO_COLUMNS;
 
 use crate::{
     audit,
@@ -28,33 +48,49 @@ use crate::{
     db,
     domain::Sector,
     error::{AppError, AppResult},
+    ids,
     pseudonym::Pseudonymiser,
 };
 
-/// Rows per batch sent from the reading thread to the database.
-const BATCH_ROWS: usize = 5_000;
 /// Bad rows listed in an error; the count covers all of them.
 pub const LISTED_ERRORS: usize = 1_000;
 
-/// Which of the two CSV formats.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// Which of the CSV formats.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ImportKind {
     VoLeavers,
     MboEnrolments,
 }
 
 impl ImportKind {
-    /// The name used in commands and the audit log.
+    /// Every kind.
+    pub const ALL: [ImportKind; 2] = [ImportKind::VoLeavers, ImportKind::MboEnrolments];
+
+    /// The name used in commands, `import_run` and the audit log.
     pub fn name(self) -> &'static str {
         match self {
             ImportKind::VoLeavers => "vo-leavers",
             ImportKind::MboEnrolments => "mbo-enrolments",
         }
     }
+
+    /// The kind of a [`Self::name`].
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// How this kind is read, checked and written.
+    pub fn format(self) -> &'static dyn ImportFormat {
+        match self {
+            ImportKind::VoLeavers => &vo_leavers::VoLeavers,
+            ImportKind::MboEnrolments => &mbo_enrolments::MboEnrolments,
+        }
+    }
 }
 
-/// One problem in one row.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+/// One problem in one row. `column` is a column of the format (or `header`, `row`) and
+/// `reason` never contains a value from the file.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct RowError {
     pub line: u64,
     pub column: String,
@@ -74,6 +110,8 @@ impl RowError {
 /// What a successful import did.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct ImportSummary {
+    /// The import run (`import_run.id`).
+    pub run: i64,
     /// Data rows in the file.
     pub rows: u64,
     /// Records that did not exist yet.
@@ -89,74 +127,193 @@ pub struct ImportSummary {
 /// Reports bytes read so far, for a progress bar.
 pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
 
-/// Imports one file as `viewer`. `school_staff` may only import rows of their own school.
+/// Everything an import needs besides the file.
+#[derive(Clone)]
+pub struct ImportJob {
+    pub db: DatabaseConnection,
+    pub viewer: Viewer,
+    pub link_secret: String,
+    pub kind: ImportKind,
+}
+
+/// Refuses callers who may not import at all (`school_staff` may import their own school's
+/// rows, admin anything).
+pub fn authorise(viewer: &Viewer) -> AppResult<()> {
+    crate::auth::policy::ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))
+}
+
+/// Imports one file and waits for the outcome: records the run, then [`execute`]s it.
 pub async fn run(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    link_secret: &str,
-    kind: ImportKind,
+    job: &ImportJob,
     input: Box<dyn Read + Send>,
     progress: Option<Progress>,
 ) -> AppResult<ImportSummary> {
-    crate::auth::policy::ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
-    let lookups = load_lookups(db, viewer, link_secret).await?;
-    let txn = db::begin_write(db).await?;
-    sql::tune(&txn).await?;
-    let run = sql::start_run(&txn, kind, viewer.subject()).await?;
-    sql::create_stage(&txn, kind).await?;
-    let mut phases = Phases::start(kind);
+    authorise(&job.viewer)?;
+    let run = runs::queue(&job.db, job.kind, &job.viewer).await?;
+    execute(job, run, input, progress).await
+}
 
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Vec<Value>>>(4);
-    let reader =
-        tokio::task::spawn_blocking(move || read_file(kind, input, &lookups, progress, sender));
+/// Runs a queued import run to its end: waits for the import lock, imports, records the outcome
+/// (`done` with the data; `refused` or `failed` otherwise) and logs it.
+pub async fn execute(
+    job: &ImportJob,
+    run: i64,
+    input: Box<dyn Read + Send>,
+    progress: Option<Progress>,
+) -> AppResult<ImportSummary> {
+    let kind = job.kind.name();
+    tracing::info!(run, kind, subject = job.viewer.subject(), "import queued");
+    let result = match lock::acquire(&job.db, Some(run)).await {
+        Ok(lock) => {
+            let result = locked(job, run, input, progress).await;
+            lock.release().await;
+            result
+        }
+        Err(e) => Err(e.into()),
+    };
+    match &result {
+        Ok(s) => tracing::info!(
+            run,
+            kind,
+            rows = s.rows,
+            created = s.created,
+            updated = s.updated,
+            unchanged = s.unchanged,
+            transitions_changed = s.transitions_changed,
+            "import done"
+        ),
+        Err(AppError::BadInput { .. }) => tracing::info!(run, kind, "import refused"),
+        Err(_) => {
+            tracing::warn!(run, kind, "import failed");
+            if let Err(e) = runs::failed(&job.db, run).await {
+                tracing::warn!(run, error = %e, "could not mark the import run failed");
+            }
+        }
+    }
+    result
+}
+
+/// The import proper, holding the lock.
+async fn locked(
+    job: &ImportJob,
+    run: i64,
+    input: Box<dyn Read + Send>,
+    progress: Option<Progress>,
+) -> AppResult<ImportSummary> {
+    runs::start(&job.db, run).await?;
+    let format = job.kind.format();
+    let target = format.target();
+    let lookups = load_lookups(&job.db, &job.viewer, &job.link_secret).await?;
+    let txn = db::begin_write(&job.db).await?;
+    tune(&txn).await?;
+    stage::create(&txn, target).await?;
+    let mut phases = Phases::start(job.kind);
+
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(4);
+    let reader = tokio::task::spawn_blocking(move || {
+        reader::read_file(format, input, &lookups, progress, sender)
+    });
     while let Some(batch) = receiver.recv().await {
-        sql::stage_rows(&txn, kind, batch).await?;
+        stage::insert(&txn, target, batch).await?;
     }
     let outcome = reader
         .await
         .map_err(|e| AppError::internal(format!("import reader failed: {e}")))?;
-    sql::analyze(&txn, sql::stage_table(kind)).await?;
+    stage::filled(&txn, target).await?;
     phases.done("read, check and stage");
 
     let mut errors = outcome.errors;
     let mut error_count = outcome.error_count;
     if outcome.header_ok {
-        let (duplicates, duplicate_count) = sql::duplicates(&txn, kind, LISTED_ERRORS).await?;
-        errors.extend(duplicates);
-        error_count += duplicate_count;
-        phases.done("duplicates");
+        let allowed = (job.viewer.role() == Role::SchoolStaff).then_some(&job.viewer.school_ids);
+        for found in [
+            write::duplicates(&txn, target, &outcome.suspected_duplicates, LISTED_ERRORS).await?,
+            write::takeovers(&txn, target, allowed.map(Vec::as_slice), LISTED_ERRORS).await?,
+        ] {
+            errors.extend(found.errors);
+            error_count += found.count;
+        }
+        phases.done("duplicates and other schools' records");
     }
     if error_count > 0 {
-        drop(txn); // rolls back: nothing of this file is written
-        return Err(rejected(kind, errors, error_count));
+        txn.rollback().await?; // nothing of this file is written
+        return Err(refuse(job, run, outcome.rows, errors, error_count).await?);
     }
 
-    let upserted = sql::upsert(&txn, kind, run).await?;
-    phases.done("upsert");
-    let (transitions_changed, cohorts) = sql::refresh_transitions(&txn, kind, run).await?;
+    let written = format.write(&txn, run).await?;
+    phases.done("write");
+    let derived = format.after_write(&txn, run).await?;
     phases.done("transitions");
-    crate::service::statistics::refresh_cohorts(&txn, &cohorts).await?;
+    crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
     phases.done("summary tables");
-    sql::drop_stage(&txn, kind).await?;
+    stage::drop(&txn, target).await?;
     let summary = ImportSummary {
+        run,
         rows: outcome.rows,
-        created: upserted.created,
-        updated: upserted.updated,
-        unchanged: outcome.rows - upserted.created - upserted.updated,
-        transitions_changed,
+        created: written.created,
+        updated: written.updated,
+        unchanged: outcome.rows - written.created - written.updated,
+        transitions_changed: derived.transitions_changed,
     };
-    sql::finish_run(&txn, run, &summary).await?;
-    let target = format!(
-        "Import:{} rows={} created={} updated={}",
-        kind.name(),
-        summary.rows,
-        summary.created,
-        summary.updated
-    );
-    audit::record_write(&txn, viewer, &format!("import.{}", kind.name()), target).await?;
+    runs::done(&txn, run, &summary).await?;
+    audit::record_write(
+        &txn,
+        &job.viewer,
+        &format!("import.{}", job.kind.name()),
+        audit_target(&summary),
+    )
+    .await?;
     txn.commit().await?;
     phases.done("commit");
     Ok(summary)
+}
+
+/// The audit row's target: the run and its counts, no pupil data.
+fn audit_target(s: &ImportSummary) -> String {
+    format!(
+        "ImportRun:{} rows={} created={} updated={} unchanged={} transitionsChanged={}",
+        ids::encode("ImportRun", s.run).0,
+        s.rows,
+        s.created,
+        s.updated,
+        s.unchanged,
+        s.transitions_changed
+    )
+}
+
+/// Records and audits a refused file, and returns the `BAD_USER_INPUT` error that lists its
+/// bad rows.
+async fn refuse(
+    job: &ImportJob,
+    run: i64,
+    rows: u64,
+    mut errors: Vec<RowError>,
+    count: u64,
+) -> Result<AppError, DbErr> {
+    errors.sort_by_key(|e| e.line);
+    errors.truncate(LISTED_ERRORS);
+    runs::refused(&job.db, run, rows, &errors, count).await?;
+    let target = format!(
+        "ImportRun:{} rows={rows} errors={count}",
+        ids::encode("ImportRun", run).0
+    );
+    let action = format!("import.{}.refused", job.kind.name());
+    audit::record_write(&job.db, &job.viewer, &action, target).await?;
+    Ok(rejected(job.kind, errors, count))
+}
+
+/// On PostgreSQL, gives the import's transaction room to sort and hash in memory (its joins and
+/// window run over a whole file at once). On SQLite, keeps the import connection's page caches
+/// small (16 MB each), so that a large file costs disk, not memory; measured no slower.
+async fn tune(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        db::execute(txn, "SET LOCAL work_mem = '256MB'", vec![]).await?;
+    } else {
+        db::execute(txn, "PRAGMA cache_size = -16384", vec![]).await?;
+        db::execute(txn, "PRAGMA temp.cache_size = -16384", vec![]).await?;
+    }
+    Ok(())
 }
 
 /// Logs how long each phase of an import took (at debug level: `RUST_LOG=leerroute=debug`).
@@ -186,9 +343,7 @@ impl Phases {
 }
 
 /// The `BAD_USER_INPUT` error of a refused file, with every listed bad row in its details.
-fn rejected(kind: ImportKind, mut errors: Vec<RowError>, count: u64) -> AppError {
-    errors.sort_by_key(|e| e.line);
-    errors.truncate(LISTED_ERRORS);
+pub fn rejected(kind: ImportKind, errors: Vec<RowError>, count: u64) -> AppError {
     let listed = errors.len();
     let message = format!(
         "{count} problem(s) in the {} file; nothing was imported{}",
@@ -252,133 +407,4 @@ async fn load_lookups(
         allowed_schools,
         pseudonymiser: Pseudonymiser::new(link_secret),
     })
-}
-
-/// What the reading thread found.
-struct ReadOutcome {
-    rows: u64,
-    header_ok: bool,
-    errors: Vec<RowError>,
-    error_count: u64,
-}
-
-impl ReadOutcome {
-    fn add_errors(&mut self, errors: Vec<RowError>) {
-        self.error_count += errors.len() as u64;
-        let room = LISTED_ERRORS.saturating_sub(self.errors.len());
-        self.errors.extend(errors.into_iter().take(room));
-    }
-}
-
-/// Reads and checks the whole file on a blocking thread, sending good rows in batches.
-fn read_file(
-    kind: ImportKind,
-    input: Box<dyn Read + Send>,
-    lookups: &Lookups,
-    progress: Option<Progress>,
-    sender: tokio::sync::mpsc::Sender<Vec<Vec<Value>>>,
-) -> ReadOutcome {
-    let mut outcome = ReadOutcome {
-        rows: 0,
-        header_ok: false,
-        errors: Vec::new(),
-        error_count: 0,
-    };
-    let input = CountingReader {
-        inner: input,
-        read: 0,
-        progress,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
-    let positions = match reader.headers() {
-        Ok(header) => match rows::header_positions(kind, header) {
-            Ok(positions) => positions,
-            Err(errors) => {
-                outcome.add_errors(errors);
-                return outcome;
-            }
-        },
-        Err(e) => {
-            outcome.add_errors(vec![RowError::new(
-                1,
-                "header",
-                format!("unreadable header: {}", csv_reason(&e)),
-            )]);
-            return outcome;
-        }
-    };
-    outcome.header_ok = true;
-    let width = positions.len();
-    let mut batch = Vec::with_capacity(BATCH_ROWS);
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                outcome.rows += 1;
-                outcome.add_errors(vec![RowError::new(line, "row", csv_reason(&e))]);
-                continue;
-            }
-        }
-        outcome.rows += 1;
-        let line = record.position().map_or(line, |p| p.line());
-        if record.len() != width {
-            outcome.add_errors(vec![RowError::new(
-                line,
-                "row",
-                format!("{} fields, expected {width}", record.len()),
-            )]);
-            continue;
-        }
-        let checked = match kind {
-            ImportKind::VoLeavers => rows::vo_leaver(line, &record, &positions, lookups),
-            ImportKind::MboEnrolments => rows::mbo_enrolment(line, &record, &positions, lookups),
-        };
-        match checked {
-            Ok(values) => batch.push(values),
-            Err(errors) => outcome.add_errors(errors),
-        }
-        if batch.len() == BATCH_ROWS && sender.blocking_send(std::mem::take(&mut batch)).is_err() {
-            return outcome;
-        }
-    }
-    if !batch.is_empty() {
-        let _ = sender.blocking_send(batch);
-    }
-    outcome
-}
-
-/// A CSV error without the record's content (which may hold a PGN).
-fn csv_reason(error: &csv::Error) -> String {
-    match error.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("{len} fields, expected {expected_len}"),
-        csv::ErrorKind::Io(e) => format!("read error: {e}"),
-        _ => "malformed CSV (check the quoting)".to_owned(),
-    }
-}
-
-/// Counts bytes for the progress callback.
-struct CountingReader {
-    inner: Box<dyn Read + Send>,
-    read: u64,
-    progress: Option<Progress>,
-}
-
-impl Read for CountingReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if let Some(progress) = &self.progress {
-            progress(self.read);
-        }
-        Ok(n)
-    }
 }

@@ -5,6 +5,7 @@
 //! School names are real; every BRIN (`9xxx`) and every crebo (`9xxxx`) is a demo value, chosen
 //! outside the ranges in use so that demo data can never be mistaken for real registrations.
 
+mod evaluations;
 mod planning;
 mod pupils;
 mod regions;
@@ -30,7 +31,8 @@ pub async fn demo(db: &DatabaseConnection, link_secret: &str) -> AppResult<()> {
     regions::harderwijk(db, &admin).await?;
     planning::calendars(db, &admin).await?;
     planning::leerlab_activities(db, &admin).await?;
-    pupils::pupils(db, &admin, link_secret).await
+    pupils::pupils(db, &admin, link_secret).await?;
+    evaluations::evaluations(db, &admin).await
 }
 
 /// Runs a create; a `CONFLICT` means it was seeded before.

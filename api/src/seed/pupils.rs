@@ -79,15 +79,13 @@ pub(super) async fn pupils(
         (ImportKind::MboEnrolments, mbo),
     ] {
         let csv = rows.join("\n").into_bytes();
-        import::run(
-            db,
-            admin,
-            link_secret,
+        let job = import::ImportJob {
+            db: db.clone(),
+            viewer: admin.clone(),
+            link_secret: link_secret.to_owned(),
             kind,
-            Box::new(std::io::Cursor::new(csv)),
-            None,
-        )
-        .await?;
+        };
+        import::run(&job, Box::new(std::io::Cursor::new(csv)), None).await?;
     }
     Ok(())
 }

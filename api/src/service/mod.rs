@@ -12,8 +12,9 @@ pub mod statistics;
 pub mod suppression;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Alias, Expr, Query},
 };
 
 use crate::{
@@ -102,7 +103,12 @@ impl<T> Page<T> {
     }
 }
 
-/// Pages `select` by ascending id; counts all matching rows only when `want_total`.
+/// The column that carries a page's total count in [`page_by_id`].
+const PAGE_TOTAL: &str = "page_total";
+
+/// Pages `select` by ascending id; counts all matching rows only when `want_total`, in the
+/// same statement (an uncorrelated subquery, evaluated once), so a page costs one round trip.
+/// Only a page after a cursor that comes back empty needs a second statement for its count.
 pub async fn page_by_id<E, C>(
     db: &impl ConnectionTrait,
     select: Select<E>,
@@ -115,20 +121,31 @@ where
     E::Model: Sync,
     C: ColumnTrait,
 {
-    let total = if want_total {
-        Some(select.clone().count(db).await? as i64)
-    } else {
-        None
-    };
-    let mut select = select;
-    if let Some(after) = args.after {
-        select = select.filter(id.gt(after));
+    let mut page = select.clone();
+    if want_total {
+        let mut counting = Query::select();
+        counting
+            .expr(Expr::cust("COUNT(*)"))
+            .from_subquery(select.clone().into_query(), Alias::new("counted"));
+        page = page.expr_as(Expr::SubQuery(None, Box::new(counting.into())), PAGE_TOTAL);
     }
-    let items = select
-        .order_by_asc(id)
-        .limit(args.first + 1)
-        .all(db)
+    if let Some(after) = args.after {
+        page = page.filter(id.gt(after));
+    }
+    let query = page.order_by_asc(id).limit(args.first + 1).into_query();
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&query))
         .await?;
+    let total = match (want_total, rows.first()) {
+        (false, _) => None,
+        (true, Some(row)) => Some(row.try_get::<i64>("", PAGE_TOTAL)?),
+        (true, None) if args.after.is_none() => Some(0),
+        (true, None) => Some(select.count(db).await? as i64),
+    };
+    let items = rows
+        .iter()
+        .map(|row| E::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Page::from_fetch(items, args.first, total))
 }
 

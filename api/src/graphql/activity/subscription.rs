@@ -19,7 +19,10 @@ pub struct ActivitySubscription;
 /// `connection_init` payload).
 // Named `Subscription`: its fields resolve with this type as their parent, and the access
 // policy knows their rules by the root type's name.
-#[Subscription(name = "Subscription")]
+#[Subscription(
+    name = "Subscription",
+    guard = "crate::graphql::root_policy::RootGuard"
+)]
 impl ActivitySubscription {
     /// Activities of a region as they are published, on whichever replica that happens.
     async fn activity_published(

@@ -141,19 +141,41 @@ async fn run_import(
     kind: ImportKind,
     input: ImportInput,
 ) -> AppResult<ImportPayload> {
+    let job = import_job(ctx, kind)?;
     let upload = input
         .file
         .value(ctx)
         .map_err(|_| AppError::bad_input("file", "no file was uploaded under this variable"))?;
-    let reader = Box::new(std::io::BufReader::new(upload.content));
-    let summary = import::run(
-        db(ctx)?,
-        viewer(ctx)?,
-        &settings(ctx)?.link_secret,
-        kind,
-        reader,
-        None,
-    )
-    .await?;
+    let run = import::runs::queue(&job.db, kind, &job.viewer).await?;
+    let summary = spawn_import(job, run, upload.content)
+        .await
+        .map_err(|e| AppError::internal(format!("import task failed: {e}")))??;
     Ok(summary.into())
+}
+
+/// The import of `kind` for this request's caller, refused before the file is looked at when
+/// the caller may not import.
+fn import_job(ctx: &Context<'_>, kind: ImportKind) -> AppResult<import::ImportJob> {
+    let viewer = viewer(ctx)?;
+    import::authorise(viewer)?;
+    Ok(import::ImportJob {
+        db: db(ctx)?.clone(),
+        viewer: viewer.clone(),
+        link_secret: settings(ctx)?.link_secret.clone(),
+        kind,
+    })
+}
+
+/// Runs a queued import in a task of its own, under this request's id: it runs to its end even
+/// when the client goes away (which drops the request, not the task).
+fn spawn_import(
+    job: import::ImportJob,
+    run: i64,
+    file: std::fs::File,
+) -> tokio::task::JoinHandle<AppResult<ImportSummary>> {
+    let request_id = crate::request_id::current();
+    tokio::spawn(crate::request_id::scope(request_id, async move {
+        let reader = Box::new(std::io::BufReader::new(file));
+        import::execute(&job, run, reader, None).await
+    }))
 }

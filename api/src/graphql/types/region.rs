@@ -8,7 +8,7 @@ use crate::{
     error::AppResult,
     graphql::{
         connection::{Conn, from_page},
-        context::loader,
+        context::{loader, selects},
         loaders::{LeerlabsOfRegion, SchoolsOfRegion},
     },
     ids,
@@ -47,7 +47,7 @@ impl Region {
     ) -> AppResult<Conn<School>> {
         let args = PageArgs::new(first, after.as_deref())?;
         let page = loader(ctx)?
-            .load_one(SchoolsOfRegion(self.0.id, args))
+            .load_one(SchoolsOfRegion(self.0.id, args, selects(ctx, "totalCount")))
             .await?
             .unwrap_or_else(Page::empty);
         Ok(from_page(
@@ -69,7 +69,11 @@ impl Region {
     ) -> AppResult<Conn<Leerlab>> {
         let args = PageArgs::new(first, after.as_deref())?;
         let page = loader(ctx)?
-            .load_one(LeerlabsOfRegion(self.0.id, args))
+            .load_one(LeerlabsOfRegion(
+                self.0.id,
+                args,
+                selects(ctx, "totalCount"),
+            ))
             .await?
             .unwrap_or_else(Page::empty);
         Ok(from_page(

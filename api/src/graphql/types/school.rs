@@ -9,7 +9,7 @@ use crate::{
     error::{AppError, AppResult},
     graphql::{
         connection::{Conn, from_page},
-        context::loader,
+        context::{loader, selects},
         loaders::{CollegesOfSchool, ProgrammesOfSchool, RegionById, SchoolById},
     },
     ids,
@@ -84,7 +84,11 @@ impl School {
     ) -> AppResult<Conn<Programme>> {
         let args = PageArgs::new(first, after.as_deref())?;
         let page = loader(ctx)?
-            .load_one(ProgrammesOfSchool(self.0.id, args))
+            .load_one(ProgrammesOfSchool(
+                self.0.id,
+                args,
+                selects(ctx, "totalCount"),
+            ))
             .await?
             .unwrap_or_else(Page::empty);
         Ok(from_page(

@@ -1,0 +1,214 @@
+//! The life of an import run, recorded in `import_run` so that it can be followed from another
+//! request or process: `queued` when the file has arrived, `running` once it holds the import
+//! lock, then `done` (committed with the data), `refused` (the row errors, never a cell's value)
+//! or `failed`. A run whose process died is marked `failed` by the next import.
+
+use chrono::Utc;
+use entity::import_run;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, sea_query::Expr,
+};
+
+use super::{ImportKind, ImportSummary, RowError, lock};
+use crate::auth::{Role, Viewer};
+
+/// The status of a run.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Done,
+    Refused,
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Queued => "queued",
+            RunStatus::Running => "running",
+            RunStatus::Done => "done",
+            RunStatus::Refused => "refused",
+            RunStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_db(text: &str) -> Self {
+        match text {
+            "queued" => RunStatus::Queued,
+            "running" => RunStatus::Running,
+            "done" => RunStatus::Done,
+            "refused" => RunStatus::Refused,
+            _ => RunStatus::Failed,
+        }
+    }
+}
+
+/// Records a new run of `kind` for `viewer` (committed at once, so it can be followed) and
+/// returns its id.
+pub async fn queue(
+    db: &DatabaseConnection,
+    kind: ImportKind,
+    viewer: &Viewer,
+) -> Result<i64, DbErr> {
+    let school_id = (viewer.role() == Role::SchoolStaff)
+        .then_some(viewer.school_id)
+        .flatten();
+    let run = import_run::ActiveModel {
+        kind: Set(kind.name().to_owned()),
+        subject: Set(viewer.subject()),
+        started_at: Set(Utc::now()),
+        status: Set(RunStatus::Queued.as_str().to_owned()),
+        school_id: Set(school_id),
+        owner: Set(this_process()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(run.id)
+}
+
+/// Marks `run` as running (it holds the import lock), and every other run that cannot be alive
+/// as failed: a `running` one (only the lock holder runs), or a `queued` one whose process is
+/// gone.
+pub async fn start(db: &DatabaseConnection, run: i64) -> Result<(), DbErr> {
+    set_status(db, run, RunStatus::Running).await?;
+    let live = lock::live_runs(db).await?;
+    let others = import_run::Entity::find()
+        .filter(import_run::Column::Id.ne(run))
+        .filter(import_run::Column::Status.is_in(["queued", "running"]))
+        .all(db)
+        .await?;
+    // A run just queued may not have opened its lock connection yet.
+    let settled = Utc::now() - chrono::Duration::seconds(60);
+    for other in others {
+        let dead = other.status == "running"
+            || match &live {
+                Some(live) => other.started_at < settled && !live.contains(&other.id),
+                None => other.owner.as_deref().is_some_and(|o| !process_alive(o)),
+            };
+        if dead {
+            tracing::warn!(run = other.id, "import run interrupted; marked failed");
+            finish_with(db, other.id, RunStatus::Failed).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores what a successful run did, inside the import's transaction (so the run is `done`
+/// exactly when its data is committed).
+pub async fn done(
+    txn: &impl ConnectionTrait,
+    run: i64,
+    summary: &ImportSummary,
+) -> Result<(), DbErr> {
+    import_run::Entity::update_many()
+        .col_expr(import_run::Column::Status, Expr::value("done"))
+        .col_expr(import_run::Column::Rows, Expr::value(summary.rows as i64))
+        .col_expr(
+            import_run::Column::Created,
+            Expr::value(summary.created as i64),
+        )
+        .col_expr(
+            import_run::Column::Updated,
+            Expr::value(summary.updated as i64),
+        )
+        .col_expr(
+            import_run::Column::Unchanged,
+            Expr::value(summary.unchanged as i64),
+        )
+        .col_expr(
+            import_run::Column::TransitionsChanged,
+            Expr::value(summary.transitions_changed as i64),
+        )
+        .col_expr(import_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .filter(import_run::Column::Id.eq(run))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Records that the file was refused: how many rows, and the listed row errors.
+pub async fn refused(
+    db: &DatabaseConnection,
+    run: i64,
+    rows: u64,
+    errors: &[RowError],
+    count: u64,
+) -> Result<(), DbErr> {
+    let listed = serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned());
+    import_run::Entity::update_many()
+        .col_expr(import_run::Column::Status, Expr::value("refused"))
+        .col_expr(import_run::Column::Rows, Expr::value(rows as i64))
+        .col_expr(import_run::Column::ErrorCount, Expr::value(count as i64))
+        .col_expr(import_run::Column::Errors, Expr::value(listed))
+        .col_expr(import_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .filter(import_run::Column::Id.eq(run))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records that the run failed (an internal error, or it was interrupted).
+pub async fn failed(db: &DatabaseConnection, run: i64) -> Result<(), DbErr> {
+    finish_with(db, run, RunStatus::Failed).await
+}
+
+async fn set_status(db: &DatabaseConnection, run: i64, status: RunStatus) -> Result<(), DbErr> {
+    import_run::Entity::update_many()
+        .col_expr(import_run::Column::Status, Expr::value(status.as_str()))
+        .filter(import_run::Column::Id.eq(run))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn finish_with(db: &DatabaseConnection, run: i64, status: RunStatus) -> Result<(), DbErr> {
+    import_run::Entity::update_many()
+        .col_expr(import_run::Column::Status, Expr::value(status.as_str()))
+        .col_expr(import_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .filter(import_run::Column::Id.eq(run))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// This process, as `pid:<pid>:<start time>` (Linux; the start time tells a reused pid apart).
+fn this_process() -> Option<String> {
+    let pid = std::process::id();
+    start_time(pid).map(|start| format!("pid:{pid}:{start}"))
+}
+
+/// Whether the process an owner string names still runs. Unknown formats count as alive.
+fn process_alive(owner: &str) -> bool {
+    let mut parts = owner.split(':');
+    let (Some("pid"), Some(pid), Some(start)) = (parts.next(), parts.next(), parts.next()) else {
+        return true;
+    };
+    match pid.parse() {
+        Ok(pid) => start_time(pid).as_deref() == Some(start),
+        Err(_) => true,
+    }
+}
+
+/// Field 22 of `/proc/<pid>/stat`: when the process started, in clock ticks since boot.
+fn start_time(pid: u32) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) is in parentheses and may contain spaces: count after it.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(19).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_is_alive_and_a_made_up_one_is_not() {
+        let me = this_process().expect("Linux /proc");
+        assert!(process_alive(&me));
+        assert!(!process_alive(&format!("{me}0")));
+        assert!(process_alive("something else"));
+    }
+}
