@@ -81,7 +81,7 @@ impl Caller {
     /// loader set (no cache shared between callers) whose fetches wait in `fetches` (run the
     /// operation with [`FetchQueue::drive`]), the audit trail and the live broker.
     pub fn fill(&self, data: &mut Data, state: &AppState, fetches: &FetchQueue) {
-        self.fill_with(data, state, fetches.loader(&state.db));
+        self.fill_with(data, state, fetches.loader(&state.db, self.viewer.today()));
         data.insert(self.audit.clone());
     }
 
