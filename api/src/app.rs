@@ -10,6 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::{
     auth::verify::TokenVerifier,
+    clock::Clock,
     config::{AuthArgs, ServiceArgs},
     graphql::{AppSchema, build_schema},
     live::Live,
@@ -27,6 +28,8 @@ pub struct AppState {
     pub rate_limiter: RateLimiter,
     /// The broker of live updates (subscriptions).
     pub live: Arc<Live>,
+    /// The service's today (`LEERROUTE_TODAY`).
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             verifier: TokenVerifier::new(&secrets.jwt, auth)?,
             rate_limiter: RateLimiter::new(service.rate_limit),
             live: Live::start(&db),
+            clock: service.clock.clock(),
             db,
             secrets,
             service,

@@ -5,6 +5,8 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::clock::Clock;
+
 /// Leerroute: the GraphQL service through which vmbo schools, mbo institutions and their
 /// regional coordinators work together.
 #[derive(Parser, Debug)]
@@ -90,6 +92,21 @@ pub struct AuthArgs {
     pub jwt_affiliation_roles: Vec<String>,
 }
 
+/// The service's "today" (see [`crate::clock`]).
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct ClockArgs {
+    /// The date that signal rules, retention, status dates and the demo use (`YYYY-MM-DD`);
+    /// default: today in Europe/Amsterdam.
+    #[arg(long, env = "LEERROUTE_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl ClockArgs {
+    pub fn clock(&self) -> Clock {
+        Clock::from_setting(self.today)
+    }
+}
+
 /// Limits and switches of the HTTP service.
 #[derive(Args, Debug, Clone)]
 pub struct ServiceArgs {
@@ -114,6 +131,8 @@ pub struct ServiceArgs {
     /// Largest request body or uploaded file, in megabytes.
     #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
     pub max_upload_mb: usize,
+    #[command(flatten)]
+    pub clock: ClockArgs,
 }
 
 impl Default for ServiceArgs {
@@ -126,6 +145,7 @@ impl Default for ServiceArgs {
             max_batch: 10,
             rate_limit: 1200,
             max_upload_mb: 512,
+            clock: ClockArgs::default(),
         }
     }
 }
@@ -166,6 +186,8 @@ pub struct SeedArgs {
     pub demo: bool,
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +204,8 @@ pub struct ImportArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
 }
 
 #[derive(Args, Debug)]
@@ -192,10 +216,10 @@ pub struct RebuildArgs {
 
 #[derive(Args, Debug)]
 pub struct TokenArgs {
-    /// One of student, coach, school_staff, coordinator, integration, admin.
+    /// One of student, coach, school_staff, coordinator, integration, rmc, admin.
     #[arg(long)]
     pub role: String,
-    /// Region code (coordinator, integration).
+    /// Region code (coordinator, integration, rmc).
     #[arg(long)]
     pub region: Option<String>,
     /// School BRIN (school_staff, student).

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -143,10 +144,12 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
 /// `leerroute token`: a signed HS256 token.
 pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
     let role = Role::parse_claim(&args.role).ok_or_else(|| {
-        format!("unknown role `{}`; one of student, coach, school_staff, coordinator, integration, admin", args.role)
+        format!("unknown role `{}`; one of student, coach, school_staff, coordinator, integration, rmc, admin", args.role)
     })?;
     let missing = match role {
-        Role::Coordinator | Role::Integration if args.region.is_none() => Some("--region"),
+        Role::Coordinator | Role::Integration | Role::Rmc if args.region.is_none() => {
+            Some("--region")
+        }
         Role::SchoolStaff | Role::Student if args.school.is_none() => Some("--school"),
         Role::Student | Role::Coach if args.subject.is_none() => Some("--subject"),
         _ => None,
@@ -216,7 +219,7 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
     let progress: import::Progress = Arc::new(move |read| progress_bar.set_position(read));
     let job = import::ImportJob {
         db,
-        viewer: auth::Viewer::system("import"),
+        viewer: auth::Viewer::system("import").on(&args.clock.clock()),
         link_secret: secrets.link.clone(),
         kind,
     };

@@ -37,6 +37,7 @@ const EVERYONE: &[Role] = &[
     SchoolStaff,
     Coordinator,
     Integration,
+    Rmc,
     Admin,
 ];
 
@@ -98,6 +99,12 @@ fn operations() -> Vec<Operation> {
             EVERYONE,
         ),
         op("viewer", "{ viewer { role } }", none, EVERYONE),
+        op(
+            "currentSchoolYear",
+            "{ currentSchoolYear { name } }",
+            none,
+            EVERYONE,
+        ),
         op(
             "students",
             "{ students { totalCount } }",
@@ -426,6 +433,7 @@ fn token(app: &TestApp, role: Role, f: &Fixture) -> Option<String> {
         SchoolStaff => Some(app.staff("11AA")),
         Coordinator => Some(app.coordinator("AMS")),
         Integration => Some(app.token(Integration, Some("AMS"), None, Some("script"))),
+        Rmc => Some(app.token(Rmc, Some("AMS"), None, Some("rmc-officer"))),
         Admin => Some(app.admin()),
     }
 }
@@ -463,6 +471,7 @@ db_test!(
             SchoolStaff,
             Coordinator,
             Integration,
+            Rmc,
             Admin,
         ];
         let mut checked = 0;

@@ -30,19 +30,23 @@ pub enum Role {
     Coordinator,
     /// An integration script's service account of one region (`region` claim).
     Integration,
+    /// An RMC officer (Regionale Meld- en Coördinatiefunctie) of one region (`region` claim):
+    /// works on the signals of that region's pupils.
+    Rmc,
     /// Functional administrator of the whole service.
     Admin,
 }
 
 impl Role {
     /// Every role, in order of privilege.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Anonymous,
         Role::Student,
         Role::Coach,
         Role::SchoolStaff,
         Role::Coordinator,
         Role::Integration,
+        Role::Rmc,
         Role::Admin,
     ];
 
@@ -55,6 +59,7 @@ impl Role {
             Role::SchoolStaff => "school_staff",
             Role::Coordinator => "coordinator",
             Role::Integration => "integration",
+            Role::Rmc => "rmc",
             Role::Admin => "admin",
         }
     }
@@ -72,7 +77,7 @@ impl Role {
 pub struct Identity {
     pub role: Role,
     pub subject: Option<String>,
-    /// Region code (coordinator, integration).
+    /// Region code (coordinator, integration, rmc).
     pub region: Option<String>,
     /// School BRIN (school_staff, student).
     pub school: Option<String>,

@@ -30,7 +30,7 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         (
             "Query",
             "regions" | "region" | "schools" | "school" | "programmes" | "leerlabs" | "leerlab"
-            | "activities" | "activity" | "node" | "viewer",
+            | "activities" | "activity" | "node" | "viewer" | "currentSchoolYear",
         ) => Public,
         ("Query", "students" | "student" | "transitions") => Roles(PUPIL_READERS),
         ("Query", "transitionStats" | "needsStats") => Roles(STATISTICS_READERS),

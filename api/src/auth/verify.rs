@@ -184,7 +184,9 @@ impl TokenVerifier {
 /// Each role needs the claims that scope it; a token without them is refused, never widened.
 fn check_scope_claims(identity: &Identity) -> Result<(), String> {
     let missing = match identity.role {
-        Role::Coordinator | Role::Integration if identity.region.is_none() => Some("region"),
+        Role::Coordinator | Role::Integration | Role::Rmc if identity.region.is_none() => {
+            Some("region")
+        }
         Role::SchoolStaff | Role::Student if identity.school.is_none() => Some("school"),
         _ => None,
     };

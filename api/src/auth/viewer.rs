@@ -1,10 +1,11 @@
 //! The caller of one request, with the scope of their token resolved to row ids.
 
+use chrono::NaiveDate;
 use entity::{region, school};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::{Identity, Role};
-use crate::ids;
+use crate::{clock::Clock, ids};
 
 /// The caller and the rows their token scopes them to. Built once per request.
 #[derive(Clone, Debug)]
@@ -22,6 +23,9 @@ pub struct Viewer {
     pub student_id: Option<i64>,
     /// A coach token's person id.
     pub person_id: Option<i64>,
+    /// The service's today for this request (`LEERROUTE_TODAY`), so that every date rule of
+    /// one request agrees on the day.
+    today: NaiveDate,
 }
 
 impl Viewer {
@@ -49,7 +53,19 @@ impl Viewer {
             school_region_id: None,
             student_id: None,
             person_id: None,
+            today: Clock::system().today(),
         }
+    }
+
+    /// The same caller on the day `clock` says it is.
+    pub fn on(mut self, clock: &Clock) -> Self {
+        self.today = clock.today();
+        self
+    }
+
+    /// The service's today for this caller's request.
+    pub fn today(&self) -> NaiveDate {
+        self.today
     }
 
     /// Looks up the rows that the token's claims name. Unknown codes scope to nothing.

@@ -10,6 +10,7 @@ use super::loaders::Db;
 use crate::{
     audit::AuditTrail,
     auth::Viewer,
+    clock::Clock,
     error::{AppError, AppResult},
     live::Live,
 };
@@ -47,6 +48,11 @@ pub fn audit<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<AuditTrail>> {
 /// The broker of live updates (publications, subscriptions).
 pub fn live<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<Live>> {
     get(ctx, "live broker")
+}
+
+/// The service's today (`LEERROUTE_TODAY`).
+pub fn clock<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Clock> {
+    get(ctx, "clock")
 }
 
 pub fn settings<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Settings> {

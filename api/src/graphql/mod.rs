@@ -74,6 +74,7 @@ pub fn build_schema(
     )
     .extension(depth::DepthLimit(service.max_depth))
     .limit_complexity(service.max_complexity)
+    .data(service.clock.clock())
     .data(context::Settings {
         min_cell: service.min_cell,
         link_secret: link_secret.unwrap_or_default().to_owned(),

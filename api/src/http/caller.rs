@@ -71,7 +71,8 @@ impl Caller {
         let identity = identity.map_err(Refusal::Unauthenticated)?;
         let viewer = Viewer::resolve(identity, &state.db)
             .await
-            .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?;
+            .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?
+            .on(&state.clock);
         let audit = Arc::new(AuditTrail::new(&viewer, request_id));
         Ok(Caller { viewer, audit })
     }
@@ -80,7 +81,7 @@ impl Caller {
     /// loader set (no cache shared between callers) whose fetches wait in `fetches` (run the
     /// operation with [`FetchQueue::drive`]), the audit trail and the live broker.
     pub fn fill(&self, data: &mut Data, state: &AppState, fetches: &FetchQueue) {
-        self.fill_with(data, state, fetches.loader(&state.db));
+        self.fill_with(data, state, fetches.loader(&state.db, self.viewer.today()));
         data.insert(self.audit.clone());
     }
 
@@ -91,6 +92,7 @@ impl Caller {
         let loader = DataLoader::new(
             Db {
                 db: state.db.clone(),
+                today: self.viewer.today(),
             },
             tokio::spawn,
         );

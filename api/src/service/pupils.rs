@@ -67,10 +67,6 @@ fn current_assignment(today: NaiveDate) -> Condition {
         )
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// Filters of `students(filter:)`.
 #[derive(Clone, Debug, Default)]
 pub struct StudentFilter {
@@ -197,7 +193,7 @@ fn transitions_where(condition: Condition) -> sea_orm::sea_query::SelectStatemen
 
 /// The caller's pupil scope; `FORBIDDEN` for roles that see no pupils.
 fn scope_or_forbidden(viewer: &Viewer) -> AppResult<Condition> {
-    scope(viewer, today()).ok_or(AppError::Forbidden)
+    scope(viewer, viewer.today()).ok_or(AppError::Forbidden)
 }
 
 async fn page_of_students(

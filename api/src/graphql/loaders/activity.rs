@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use chrono::Utc;
 use entity::{
     activity, activity_enrolment, activity_school, coach_assignment, school_calendar_holiday,
     school_calendar_period, student,
@@ -118,7 +117,7 @@ impl Loader<StudentsOfCoach> for Db {
         &self,
         keys: &[StudentsOfCoach],
     ) -> Result<HashMap<StudentsOfCoach, Self::Value>, DbErr> {
-        let today = Utc::now().date_naive();
+        let today = self.today;
         let rows = coach_assignment::Entity::find()
             .filter(coach_assignment::Column::PersonId.is_in(keys.iter().map(|k| k.0)))
             .filter(

@@ -27,6 +27,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, 
 /// The loader behind every relation of one request.
 pub struct Db {
     pub db: DatabaseConnection,
+    /// The service's today for this request (current coach assignments and the like).
+    pub today: chrono::NaiveDate,
 }
 
 /// Declares a key type that loads rows of `$module` by primary key.

@@ -30,12 +30,19 @@ pub struct FetchQueue {
 
 impl FetchQueue {
     /// A loader set whose fetches wait in this queue (run the request with [`drive`](Self::drive)).
-    pub fn loader(&self, db: &DatabaseConnection) -> DataLoader<Db> {
+    pub fn loader(&self, db: &DatabaseConnection, today: chrono::NaiveDate) -> DataLoader<Db> {
         let queued = self.queued.clone();
         let spawner = move |fetch: BoxFuture<'static, ()>| {
             queued.lock().expect("fetch queue lock").push(fetch);
         };
-        DataLoader::new(Db { db: db.clone() }, spawner).delay(Duration::ZERO)
+        DataLoader::new(
+            Db {
+                db: db.clone(),
+                today,
+            },
+            spawner,
+        )
+        .delay(Duration::ZERO)
     }
 
     /// Runs `work` (the request's execution) and, in the same task, the fetches its loaders

@@ -1,4 +1,5 @@
-//! The planning queries (a school's staff, coordinators): `planningWeeks` and `schoolCalendar`.
+//! The planning queries: `planningWeeks` and `schoolCalendar` (a school's staff, coordinators),
+//! `currentSchoolYear` (anyone).
 
 use async_graphql::{Context, Object};
 use entity::school;
@@ -7,10 +8,10 @@ use crate::{
     domain::SchoolYear,
     error::{AppError, AppResult},
     graphql::{
-        context::{db, loader},
+        context::{clock, db, loader},
         loaders::CalendarOfSchool,
         scalars::Date,
-        types::{PlanningWeek, PlanningWeekSchool, School, SchoolCalendar},
+        types::{PlanningWeek, PlanningWeekSchool, School, SchoolCalendar, SchoolYearInfo},
     },
     service::{
         catalogue::require_school,
@@ -23,6 +24,12 @@ pub struct PlanningQuery;
 
 #[Object]
 impl PlanningQuery {
+    /// The school year the service's today falls in (anyone; follows `LEERROUTE_TODAY`), so that
+    /// dashboards and scripts agree with the signal rules on what "this year" is.
+    async fn current_school_year(&self, ctx: &Context<'_>) -> AppResult<SchoolYearInfo> {
+        Ok(SchoolYearInfo::of(clock(ctx)?))
+    }
+
     /// For each ISO week whose Monday lies in `[from, to]` (at most 106 weeks), each school's
     /// period on that Monday and whether all schools are in session then.
     async fn planning_weeks(

@@ -8,7 +8,7 @@ use crate::{
     domain::{Leerweg, Profile},
     error::{AppError, AppResult},
     graphql::{
-        context::{audit, loader},
+        context::{audit, loader, viewer},
         loaders::{
             CoachAssignmentsOfStudent, EvaluationsOfStudent, LeerlabById, PersonById, SchoolById,
             TransitionOfStudent,
@@ -99,7 +99,7 @@ impl Student {
 
     /// The pupil's current supercoach.
     async fn coach(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
-        let today = chrono::Utc::now().date_naive();
+        let today = viewer(ctx)?.today();
         let assignments = loader(ctx)?
             .load_one(CoachAssignmentsOfStudent(self.0.id))
             .await?
