@@ -196,6 +196,8 @@ pub enum ImportCommand {
     VoLeavers(ImportArgs),
     /// mbo enrolments: `pgn,school_brin,crebo,level,enrolled_on,status,status_date`.
     MboEnrolments(ImportArgs),
+    /// vmbo pupils of years 3 and 4: `pgn,school_brin,leerweg,profiel,school_year,year,leerlab_code`.
+    VoPupils(ImportArgs),
 }
 
 #[derive(Args, Debug)]

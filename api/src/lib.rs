@@ -189,13 +189,14 @@ pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
     ))
 }
 
-/// `leerroute import vo-leavers|mbo-enrolments FILE`: one transaction, progress on a terminal,
+/// `leerroute import vo-leavers|mbo-enrolments|vo-pupils|mbo-applications FILE`: one transaction, progress on a terminal,
 /// every bad row on stderr and a non-zero exit when the file is refused.
 pub async fn import_command(kind: config::ImportCommand) -> Result<String, CommandError> {
     use std::io::IsTerminal;
     let (kind, args) = match kind {
         config::ImportCommand::VoLeavers(args) => (import::ImportKind::VoLeavers, args),
         config::ImportCommand::MboEnrolments(args) => (import::ImportKind::MboEnrolments, args),
+        config::ImportCommand::VoPupils(args) => (import::ImportKind::VoPupils, args),
     };
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;

@@ -286,6 +286,12 @@ fn operations() -> Vec<Operation> {
             &[Student, SchoolStaff, Admin],
         ),
         op(
+            "withdrawFromActivity",
+            "mutation($a: ID!, $s: ID!) { withdrawFromActivity(input: {activityId: $a, studentId: $s}) { __typename } }",
+            |f, _, _| json!({"a": f.published_id, "s": f.student_id}),
+            &[Student, SchoolStaff, Admin],
+        ),
+        op(
             "cancelActivity",
             "mutation($id: ID!) { cancelActivity(input: {id: $id, reason: \"storm\"}) { activity { id } } }",
             |f, _, _| json!({"id": f.cancellable_id}),
@@ -296,6 +302,15 @@ fn operations() -> Vec<Operation> {
             ..op(
                 "importVoLeavers",
                 "mutation($input: ImportInput!) { importVoLeavers(input: $input) { rows } }",
+                none,
+                &[SchoolStaff, Admin],
+            )
+        },
+        Operation {
+            upload: Some("roster"),
+            ..op(
+                "importVoPupils",
+                "mutation($input: ImportInput!) { importVoPupils(input: $input) { rows } }",
                 none,
                 &[SchoolStaff, Admin],
             )
@@ -499,6 +514,17 @@ db_test!(
                             &format!(
                                 "{VO_HEADER}\n{},11AA,TL,E&O,2024-2025,2025-06-02,,,\n",
                                 bsn(1)
+                            ),
+                        )
+                        .await
+                    }
+                    Some("roster") => {
+                        app.upload(
+                            token.as_deref(),
+                            operation.document,
+                            &format!(
+                                "pgn,school_brin,leerweg,profiel,school_year,year,leerlab_code\n{},11AA,TL,E&O,2025-2026,3,\n",
+                                bsn(2)
                             ),
                         )
                         .await

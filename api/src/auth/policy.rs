@@ -53,14 +53,15 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
             "Mutation",
             "createActivity" | "updateActivity" | "publishActivity" | "cancelActivity",
         ) => Roles(&[SchoolStaff, Coordinator]),
-        ("Mutation", "enrolInActivity") => Roles(&[Student, SchoolStaff]),
+        ("Mutation", "enrolInActivity" | "withdrawFromActivity") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "recordAttendance") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "assignCoach") => Roles(&[SchoolStaff]),
         ("Mutation", "submitSelfEvaluation") => Roles(&[Student]),
         ("Mutation", "recordEvaluationFollowUp") => Roles(&[Coach]),
-        ("Mutation", "importVoLeavers" | "importMboEnrolments" | "startImport") => {
-            Roles(&[SchoolStaff])
-        }
+        (
+            "Mutation",
+            "importVoLeavers" | "importMboEnrolments" | "importVoPupils" | "startImport",
+        ) => Roles(&[SchoolStaff]),
         ("Query", "importRuns" | "importRun") => Roles(&[SchoolStaff]),
         ("Subscription", "activityPublished") => Public,
         _ => return None,

@@ -24,6 +24,7 @@ pub mod runs;
 mod stage;
 pub mod transitions;
 mod vo_leavers;
+mod vo_pupils;
 pub mod write;
 
 use std::{
@@ -41,6 +42,7 @@ use check::{LeerlabInfo, SchoolInfo};
 use format::ImportFormat;
 pub use mbo_enrolments::COLUMNS as MBO_COLUMNS;
 pub use vo_leavers::COLUMNS as VO_COLUMNS;
+pub use vo_pupils::COLUMNS as ROSTER_COLUMNS;
 
 use crate::{
     audit,
@@ -60,17 +62,23 @@ pub const LISTED_ERRORS: usize = 1_000;
 pub enum ImportKind {
     VoLeavers,
     MboEnrolments,
+    VoPupils,
 }
 
 impl ImportKind {
     /// Every kind.
-    pub const ALL: [ImportKind; 2] = [ImportKind::VoLeavers, ImportKind::MboEnrolments];
+    pub const ALL: [ImportKind; 3] = [
+        ImportKind::VoLeavers,
+        ImportKind::MboEnrolments,
+        ImportKind::VoPupils,
+    ];
 
     /// The name used in commands, `import_run` and the audit log.
     pub fn name(self) -> &'static str {
         match self {
             ImportKind::VoLeavers => "vo-leavers",
             ImportKind::MboEnrolments => "mbo-enrolments",
+            ImportKind::VoPupils => "vo-pupils",
         }
     }
 
@@ -84,6 +92,7 @@ impl ImportKind {
         match self {
             ImportKind::VoLeavers => &vo_leavers::VoLeavers,
             ImportKind::MboEnrolments => &mbo_enrolments::MboEnrolments,
+            ImportKind::VoPupils => &vo_pupils::VoPupils,
         }
     }
 }

@@ -17,7 +17,10 @@ use crate::{
     audit,
     auth::{Role, Viewer, policy::ensure},
     db,
-    domain::{EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear},
+    domain::{
+        EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear,
+        pipeline::StudentStatus,
+    },
     error::{AppError, AppResult},
 };
 
@@ -76,6 +79,8 @@ pub struct StudentFilter {
     pub profile: Option<Profile>,
     pub leerlab_code: Option<String>,
     pub has_transition: Option<bool>,
+    pub year: Option<i32>,
+    pub status: Option<StudentStatus>,
 }
 
 /// Filters of `transitions(filter:)`.
@@ -139,6 +144,12 @@ pub async fn list_students(
             Some(lab) => Condition::all().add(student::Column::LeerlabId.eq(lab.id)),
             None => nothing(),
         });
+    }
+    if let Some(year) = filter.year {
+        condition = condition.add(student::Column::Year.eq(year));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(student::Column::Status.eq(status.as_str()));
     }
     if let Some(has) = filter.has_transition {
         let with_transition = transitions_where(Condition::all());

@@ -70,6 +70,17 @@ impl ImportMutation {
         import_and_wait(ctx, ImportKind::MboEnrolments, input).await
     }
 
+    /// Imports a vo-pupils CSV (the roster of years 3 and 4) and waits for the outcome
+    /// (school_staff: own school's rows only; admin). One transaction.
+    async fn import_vo_pupils(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `ImportInput` is described.")]
+        input: ImportInput,
+    ) -> AppResult<ImportPayload> {
+        import_and_wait(ctx, ImportKind::VoPupils, input).await
+    }
+
     /// Starts an import of any format and answers at once with its run (school_staff: own
     /// school's rows only; admin). For large files: nothing holds the request open.
     async fn start_import(

@@ -7,12 +7,14 @@
 
 mod activity;
 mod pages;
+mod pipeline;
 mod scheduling;
 
 pub use activity::{
     ActivityById, CalendarOfSchool, EnrolmentsOfActivity, SchoolsOfActivity, StudentsOfCoach,
 };
 pub use pages::{LeerlabsOfRegion, ProgrammesOfSchool, SchoolsOfRegion};
+pub use pipeline::EnrolmentsOfStudent;
 pub use scheduling::FetchQueue;
 
 use std::collections::HashMap;

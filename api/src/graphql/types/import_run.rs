@@ -20,6 +20,8 @@ pub enum ImportKindValue {
     VoLeavers,
     /// `mbo-enrolments`: enrolments at an mbo school.
     MboEnrolments,
+    /// `vo-pupils`: the roster of vmbo pupils in years 3 and 4.
+    VoPupils,
 }
 
 impl From<ImportKindValue> for ImportKind {
@@ -27,6 +29,7 @@ impl From<ImportKindValue> for ImportKind {
         match kind {
             ImportKindValue::VoLeavers => ImportKind::VoLeavers,
             ImportKindValue::MboEnrolments => ImportKind::MboEnrolments,
+            ImportKindValue::VoPupils => ImportKind::VoPupils,
         }
     }
 }
@@ -36,6 +39,7 @@ impl From<ImportKind> for ImportKindValue {
         match kind {
             ImportKind::VoLeavers => ImportKindValue::VoLeavers,
             ImportKind::MboEnrolments => ImportKindValue::MboEnrolments,
+            ImportKind::VoPupils => ImportKindValue::VoPupils,
         }
     }
 }

@@ -1,28 +1,40 @@
-//! A pupil record (pseudonymised): school, track, choice, transition, coach and evaluations.
+//! A pupil record (pseudonymised): school, track, year and status, choice, transition, coach,
+//! evaluations and activity enrolments. The leaver fields are null while the pupil is `IN_SCHOOL`.
 
 use async_graphql::{Context, ID, Object};
 use entity::student;
 
-use super::{CoachAssignment, Leerlab, Person, School, SelfEvaluation, Transition};
+use super::{
+    ActivityEnrolment, CoachAssignment, Leerlab, Person, School, SelfEvaluation, Transition,
+};
 use crate::{
-    domain::{Leerweg, Profile},
+    domain::{Leerweg, Profile, pipeline::StudentStatus},
     error::{AppError, AppResult},
     graphql::{
         context::{audit, loader, viewer},
         loaders::{
-            CoachAssignmentsOfStudent, EvaluationsOfStudent, LeerlabById, PersonById, SchoolById,
-            TransitionOfStudent,
+            CoachAssignmentsOfStudent, EnrolmentsOfStudent, EvaluationsOfStudent, LeerlabById,
+            PersonById, SchoolById, TransitionOfStudent,
         },
         scalars::Date,
     },
     ids,
-    service::pupils::student_target,
+    service::{activity::EnrolmentRow, pupils::student_target},
 };
 
-/// A pupil who left a vmbo school in a school year (pseudonymised: no name, no PGN).
+/// A pupil's record at a vmbo school in one school year (pseudonymised: no name, no PGN).
 pub struct Student(pub student::Model);
 
-/// A pupil who left a vmbo school in a school year (pseudonymised: no name, no PGN).
+impl Student {
+    /// Whether a leaver row exists: only then do the leaver fields mean anything.
+    fn has_left(&self) -> bool {
+        StudentStatus::from_db(&self.0.status) == StudentStatus::Left
+    }
+}
+
+/// A pupil's record at a vmbo school in one school year, from year 3 until a year after leaving
+/// (pseudonymised: no name, no PGN). The records of one PGN are one person. The leaver fields
+/// (`examDate`, `choice*`, `transition`) are null while the pupil is `IN_SCHOOL`.
 #[Object]
 impl Student {
     /// Opaque global id (Relay). A student's token carries it as `sub`.
@@ -30,7 +42,7 @@ impl Student {
         ids::encode("Student", self.0.id)
     }
 
-    /// The vmbo school the pupil left (for mbo staff: the pupil's vmbo background).
+    /// The pupil's vmbo school (for mbo staff: the pupil's vmbo background).
     async fn school(&self, ctx: &Context<'_>) -> AppResult<School> {
         loader(ctx)?
             .load_one(SchoolById(self.0.school_id))
@@ -49,29 +61,41 @@ impl Student {
         Profile::from_db(&self.0.profile)
     }
 
-    /// The school year in which the pupil left vmbo, such as `2024-2025` (their cohort).
+    /// The school year of this record, such as `2024-2025`; for a leaver, the year they left
+    /// (their cohort).
     async fn school_year(&self) -> &str {
         &self.0.school_year
     }
 
-    /// Date of the pupil's final exam.
-    async fn exam_date(&self) -> Date {
-        Date(self.0.exam_date)
+    /// The vmbo year of this record: 3 or 4 (a leaver without a roster row: 4).
+    async fn year(&self) -> i32 {
+        i32::from(self.0.year)
     }
 
-    /// The crebo of the mbo programme the pupil chose, if known.
+    /// `IN_SCHOOL` until a leaver row exists for this school year, then `LEFT`.
+    async fn status(&self) -> StudentStatus {
+        StudentStatus::from_db(&self.0.status)
+    }
+
+    /// Date of the pupil's final exam; null while `IN_SCHOOL`.
+    async fn exam_date(&self) -> Option<Date> {
+        self.has_left().then_some(Date(self.0.exam_date))
+    }
+
+    /// The crebo of the mbo programme the pupil chose, if known; null while `IN_SCHOOL`.
     async fn choice_crebo(&self) -> Option<&str> {
-        self.0.choice_crebo.as_deref()
+        self.0.choice_crebo.as_deref().filter(|_| self.has_left())
     }
 
-    /// When the pupil made that choice.
+    /// When the pupil made that choice; null while `IN_SCHOOL`.
     async fn choice_date(&self) -> Option<Date> {
-        self.0.choice_date.map(Date)
+        self.0.choice_date.filter(|_| self.has_left()).map(Date)
     }
 
-    /// Whether the pupil chose before their exam (the leerlab's aim: choose early).
-    async fn chose_before_exam(&self) -> bool {
-        self.0.chose_before_exam
+    /// Whether the pupil chose before their exam (the leerlab's aim: choose early); null while
+    /// `IN_SCHOOL`.
+    async fn chose_before_exam(&self) -> Option<bool> {
+        self.has_left().then_some(self.0.chose_before_exam)
     }
 
     /// The leerlab the pupil took part in.
@@ -82,8 +106,12 @@ impl Student {
         Ok(loader(ctx)?.load_one(LeerlabById(id)).await?.map(Leerlab))
     }
 
-    /// The pupil's step to mbo: the earliest enrolment in the school year after leaving; null if none.
+    /// The pupil's step to mbo: the earliest enrolment in the school year after leaving; null if
+    /// none, and while `IN_SCHOOL`.
     async fn transition(&self, ctx: &Context<'_>) -> AppResult<Option<Transition>> {
+        if !self.has_left() {
+            return Ok(None);
+        }
         let Some(transition) = loader(ctx)?
             .load_one(TransitionOfStudent(self.0.id))
             .await?
@@ -135,5 +163,25 @@ impl Student {
             audit(ctx)?.read("evaluation.read", student_target(self.0.id));
         }
         Ok(rows.into_iter().map(SelfEvaluation).collect())
+    }
+
+    /// The activities this record is enrolled in, oldest enrolment first. Audited.
+    async fn activity_enrolments(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityEnrolment>> {
+        let rows = loader(ctx)?
+            .load_one(EnrolmentsOfStudent(self.0.id))
+            .await?
+            .unwrap_or_default();
+        if !rows.is_empty() {
+            audit(ctx)?.read("activity.enrolment.read", student_target(self.0.id));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|enrolment| {
+                ActivityEnrolment(EnrolmentRow {
+                    enrolment,
+                    student_school_id: self.0.school_id,
+                })
+            })
+            .collect())
     }
 }
