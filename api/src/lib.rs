@@ -70,6 +70,8 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
             .map_err(|e| CommandError::Refused(format!("demo seed failed: {}", e.message())))?;
         db::after_bulk_write(&db).await;
     }
+    let clock = args.service.clock.clock();
+    tokio::spawn(service::signals::daily(db.clone(), clock));
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
     // Serve once publications of other replicas reach this one (or say why not).
     if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
@@ -109,6 +111,20 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+/// `leerroute signals refresh`: one evaluation of the signal rules for today.
+pub async fn signals_command(action: config::SignalsCommand) -> Result<String, CommandError> {
+    let config::SignalsCommand::Refresh(args) = action;
+    let db = open_database(&args.database).await?;
+    let viewer = auth::Viewer::system("signals").on(&args.clock.clock());
+    let evaluated = service::signals::refresh(&db, &viewer).await?;
+    Ok(format!(
+        "signals for {}: {} raised, {} resolved",
+        viewer.today(),
+        evaluated.raised.len(),
+        evaluated.resolved
+    ))
 }
 
 /// `leerroute migrate`: up to date, or `--down N` migrations back.
@@ -227,6 +243,7 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
         config::ImportCommand::VoLeavers(args) => (import::ImportKind::VoLeavers, args),
         config::ImportCommand::MboEnrolments(args) => (import::ImportKind::MboEnrolments, args),
         config::ImportCommand::VoPupils(args) => (import::ImportKind::VoPupils, args),
+        config::ImportCommand::MboApplications(args) => (import::ImportKind::MboApplications, args),
     };
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;

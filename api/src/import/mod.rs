@@ -17,6 +17,7 @@
 mod check;
 pub mod format;
 pub mod lock;
+mod mbo_applications;
 mod mbo_enrolments;
 mod reader;
 pub mod rebuild;
@@ -40,6 +41,7 @@ use serde::Serialize;
 pub use check::Lookups;
 use check::{LeerlabInfo, SchoolInfo};
 use format::ImportFormat;
+pub use mbo_applications::COLUMNS as APPLICATION_COLUMNS;
 pub use mbo_enrolments::COLUMNS as MBO_COLUMNS;
 pub use vo_leavers::COLUMNS as VO_COLUMNS;
 pub use vo_pupils::COLUMNS as ROSTER_COLUMNS;
@@ -63,14 +65,16 @@ pub enum ImportKind {
     VoLeavers,
     MboEnrolments,
     VoPupils,
+    MboApplications,
 }
 
 impl ImportKind {
     /// Every kind.
-    pub const ALL: [ImportKind; 3] = [
+    pub const ALL: [ImportKind; 4] = [
         ImportKind::VoLeavers,
         ImportKind::MboEnrolments,
         ImportKind::VoPupils,
+        ImportKind::MboApplications,
     ];
 
     /// The name used in commands, `import_run` and the audit log.
@@ -79,6 +83,7 @@ impl ImportKind {
             ImportKind::VoLeavers => "vo-leavers",
             ImportKind::MboEnrolments => "mbo-enrolments",
             ImportKind::VoPupils => "vo-pupils",
+            ImportKind::MboApplications => "mbo-applications",
         }
     }
 
@@ -93,6 +98,7 @@ impl ImportKind {
             ImportKind::VoLeavers => &vo_leavers::VoLeavers,
             ImportKind::MboEnrolments => &mbo_enrolments::MboEnrolments,
             ImportKind::VoPupils => &vo_pupils::VoPupils,
+            ImportKind::MboApplications => &mbo_applications::MboApplications,
         }
     }
 }
@@ -259,6 +265,8 @@ async fn locked(
     phases.done("transitions");
     crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
     phases.done("summary tables");
+    crate::service::signals::refresh_in(&txn, job.viewer.today()).await?;
+    phases.done("signals");
     stage::drop(&txn, target).await?;
     let summary = ImportSummary {
         run,
@@ -424,5 +432,6 @@ async fn load_lookups(
         leerlabs,
         allowed_schools,
         pseudonymiser: Pseudonymiser::new(link_secret),
+        today: viewer.today(),
     })
 }

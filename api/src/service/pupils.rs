@@ -12,7 +12,7 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
-use super::{Page, PageArgs, catalogue, leerlab, optional_text, page_by_id};
+use super::{Page, PageArgs, applications, catalogue, leerlab, optional_text, page_by_id, signals};
 use crate::{
     audit,
     auth::{Role, Viewer, policy::ensure},
@@ -26,7 +26,10 @@ use crate::{
 
 /// The pupils a caller may see, as a condition on `student`; `None` when they may see none.
 ///
-/// - vmbo staff: their school's leavers; mbo staff: pupils with an enrolment at their school;
+/// - school staff: the persons with a record at their school (vmbo: every record of their pupils,
+///   leavers included), with an enrolment at their school, or whose application to their school
+///   reaches them ([`applications::reaching_applicants`]);
+/// - rmc: the persons of its region with a signal it works on ([`signals::rmc_persons`]);
 /// - a coach: the pupils currently assigned to them; a student: themselves; admin: everyone.
 pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
     match viewer.role() {
@@ -37,12 +40,21 @@ pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
                 .column(enrolment::Column::Pseudonym)
                 .filter(enrolment::Column::SchoolId.is_in(viewer.school_ids.clone()))
                 .into_query();
+            let applied_here = applications::reaching_applicants(&viewer.school_ids, today);
             Some(
                 Condition::any()
-                    .add(student::Column::SchoolId.is_in(viewer.school_ids.clone()))
-                    .add(student::Column::Pseudonym.in_subquery(enrolled_here)),
+                    .add(
+                        student::Column::Pseudonym
+                            .in_subquery(applications::persons_at(&viewer.school_ids)),
+                    )
+                    .add(student::Column::Pseudonym.in_subquery(enrolled_here))
+                    .add(student::Column::Pseudonym.in_subquery(applied_here)),
             )
         }
+        Role::Rmc => viewer.region_id.map(|region| {
+            let persons = signals::rmc_persons(region, today);
+            Condition::all().add(student::Column::Pseudonym.in_subquery(persons))
+        }),
         Role::Student => viewer
             .student_id
             .map(|id| Condition::all().add(student::Column::Id.eq(id))),

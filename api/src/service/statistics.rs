@@ -195,7 +195,7 @@ async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult
         .collect())
 }
 
-/// Applies the statistics scope of DESIGN.md: coordinator and integration see their own region,
+/// Applies the statistics scope of DESIGN.md: coordinator, integration and rmc see their own region,
 /// school_staff only statistics filtered to their own school, admin everything.
 pub(super) async fn resolve(
     db: &impl ConnectionTrait,
@@ -209,7 +209,7 @@ pub(super) async fn resolve(
     };
     match viewer.role() {
         Role::Admin => {}
-        Role::Coordinator | Role::Integration => {
+        Role::Coordinator | Role::Integration | Role::Rmc => {
             let own = viewer.region_id.ok_or(AppError::Forbidden)?;
             if filter.region_code.is_some() && region_id != Some(own) {
                 return Err(AppError::Forbidden);

@@ -81,6 +81,17 @@ impl ImportMutation {
         import_and_wait(ctx, ImportKind::VoPupils, input).await
     }
 
+    /// Imports an mbo-applications CSV and waits for the outcome (school_staff: own school's
+    /// rows only; admin). One transaction; every status change goes into the history.
+    async fn import_mbo_applications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `ImportInput` is described.")]
+        input: ImportInput,
+    ) -> AppResult<ImportPayload> {
+        import_and_wait(ctx, ImportKind::MboApplications, input).await
+    }
+
     /// Starts an import of any format and answers at once with its run (school_staff: own
     /// school's rows only; admin). For large files: nothing holds the request open.
     async fn start_import(

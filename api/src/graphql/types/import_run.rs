@@ -22,6 +22,8 @@ pub enum ImportKindValue {
     MboEnrolments,
     /// `vo-pupils`: the roster of vmbo pupils in years 3 and 4.
     VoPupils,
+    /// `mbo-applications`: applications to an mbo school.
+    MboApplications,
 }
 
 impl From<ImportKindValue> for ImportKind {
@@ -30,6 +32,7 @@ impl From<ImportKindValue> for ImportKind {
             ImportKindValue::VoLeavers => ImportKind::VoLeavers,
             ImportKindValue::MboEnrolments => ImportKind::MboEnrolments,
             ImportKindValue::VoPupils => ImportKind::VoPupils,
+            ImportKindValue::MboApplications => ImportKind::MboApplications,
         }
     }
 }
@@ -40,6 +43,7 @@ impl From<ImportKind> for ImportKindValue {
             ImportKind::VoLeavers => ImportKindValue::VoLeavers,
             ImportKind::MboEnrolments => ImportKindValue::MboEnrolments,
             ImportKind::VoPupils => ImportKindValue::VoPupils,
+            ImportKind::MboApplications => ImportKindValue::MboApplications,
         }
     }
 }

@@ -5,25 +5,34 @@ use async_graphql::{Context, ID, Object};
 use entity::student;
 
 use super::{
-    ActivityEnrolment, CoachAssignment, Leerlab, Person, School, SelfEvaluation, Transition,
+    ActivityEnrolment, Application, CoachAssignment, Leerlab, Person, School, SelfEvaluation,
+    Signal, Transition,
 };
 use crate::{
+    auth::Role,
     domain::{Leerweg, Profile, pipeline::StudentStatus},
     error::{AppError, AppResult},
     graphql::{
-        context::{audit, loader, viewer},
+        context::{audit, db, loader, viewer},
         loaders::{
-            CoachAssignmentsOfStudent, EnrolmentsOfStudent, EvaluationsOfStudent, LeerlabById,
-            PersonById, SchoolById, TransitionOfStudent,
+            ApplicationsOfPerson, CoachAssignmentsOfStudent, EnrolmentsOfStudent,
+            EvaluationsOfStudent, LeerlabById, PersonById, RecordsOfPerson, SchoolById,
+            SignalsOfPerson, TransitionOfStudent,
         },
         scalars::Date,
     },
     ids,
-    service::{activity::EnrolmentRow, pupils::student_target},
+    service::{activity::EnrolmentRow, applications, pupils::student_target, signals},
 };
 
 /// A pupil's record at a vmbo school in one school year (pseudonymised: no name, no PGN).
 pub struct Student(pub student::Model);
+
+/// Whether the caller is rmc, who reads a pupil's records, applications, transition and
+/// signals, and nothing else pupil-level (DESIGN.md 4b).
+fn rmc(ctx: &Context<'_>) -> AppResult<bool> {
+    Ok(viewer(ctx)?.role() == Role::Rmc)
+}
 
 impl Student {
     /// Whether a leaver row exists: only then do the leaver fields mean anything.
@@ -125,8 +134,11 @@ impl Student {
         }))
     }
 
-    /// The pupil's current supercoach.
+    /// The pupil's current supercoach (not shown to rmc).
     async fn coach(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        if rmc(ctx)? {
+            return Ok(None);
+        }
         let today = viewer(ctx)?.today();
         let assignments = loader(ctx)?
             .load_one(CoachAssignmentsOfStudent(self.0.id))
@@ -144,8 +156,11 @@ impl Student {
             .map(Person))
     }
 
-    /// Every supercoach the pupil has had, oldest first.
+    /// Every supercoach the pupil has had, oldest first (not shown to rmc).
     async fn coach_history(&self, ctx: &Context<'_>) -> AppResult<Vec<CoachAssignment>> {
+        if rmc(ctx)? {
+            return Ok(Vec::new());
+        }
         let assignments = loader(ctx)?
             .load_one(CoachAssignmentsOfStudent(self.0.id))
             .await?
@@ -153,8 +168,11 @@ impl Student {
         Ok(assignments.into_iter().map(CoachAssignment).collect())
     }
 
-    /// The pupil's self-evaluations, oldest first.
+    /// The pupil's self-evaluations, oldest first (not shown to rmc).
     async fn evaluations(&self, ctx: &Context<'_>) -> AppResult<Vec<SelfEvaluation>> {
+        if rmc(ctx)? {
+            return Ok(Vec::new());
+        }
         let rows = loader(ctx)?
             .load_one(EvaluationsOfStudent(self.0.id))
             .await?
@@ -165,8 +183,12 @@ impl Student {
         Ok(rows.into_iter().map(SelfEvaluation).collect())
     }
 
-    /// The activities this record is enrolled in, oldest enrolment first. Audited.
+    /// The activities this record is enrolled in, oldest enrolment first (not shown to rmc).
+    /// Audited.
     async fn activity_enrolments(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityEnrolment>> {
+        if rmc(ctx)? {
+            return Ok(Vec::new());
+        }
         let rows = loader(ctx)?
             .load_one(EnrolmentsOfStudent(self.0.id))
             .await?
@@ -183,5 +205,57 @@ impl Student {
                 })
             })
             .collect())
+    }
+
+    /// The person's applications to mbo, oldest first: all of them for vmbo staff, the pupil,
+    /// their coach, rmc and admin; for mbo staff only those to their own school. Audited.
+    async fn applications(&self, ctx: &Context<'_>) -> AppResult<Vec<Application>> {
+        let person = self.0.pseudonym.clone();
+        let loader = loader(ctx)?;
+        let mut rows = loader
+            .load_one(ApplicationsOfPerson(person.clone()))
+            .await?
+            .unwrap_or_default();
+        let viewer = viewer(ctx)?;
+        if viewer.role() == Role::SchoolStaff {
+            let records = loader
+                .load_one(RecordsOfPerson(person))
+                .await?
+                .unwrap_or_default();
+            let their_pupil = records.iter().any(|r| viewer.covers_school(r.school_id));
+            rows.retain(|a| their_pupil || viewer.covers_school(a.school_id));
+        }
+        let trail = audit(ctx)?;
+        for row in &rows {
+            trail.read("application.read", applications::target(row.id));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|model| Application {
+                model,
+                readable: true,
+            })
+            .collect())
+    }
+
+    /// The person's signals, oldest first (never shown to students; mbo staff see them while
+    /// the pupil has an open application to, or an enrolment at, their school). Audited.
+    async fn signals(&self, ctx: &Context<'_>) -> AppResult<Vec<Signal>> {
+        let viewer = viewer(ctx)?;
+        let rows = match viewer.role() {
+            Role::Student => Vec::new(),
+            Role::SchoolStaff if !viewer.covers_school(self.0.school_id) => {
+                signals::of_person(db(ctx)?, viewer, &self.0.pseudonym).await?
+            }
+            _ => loader(ctx)?
+                .load_one(SignalsOfPerson(self.0.pseudonym.clone()))
+                .await?
+                .unwrap_or_default(),
+        };
+        let trail = audit(ctx)?;
+        for row in &rows {
+            trail.read("signal.read", signals::target(row.id));
+        }
+        Ok(rows.into_iter().map(Signal).collect())
     }
 }
