@@ -65,7 +65,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database_with_pool(&args.database, args.db_pool).await?;
     if args.demo {
-        seed::demo(&db, &secrets.link)
+        seed::demo(&db, &secrets.link, args.service.clock.clock())
             .await
             .map_err(|e| CommandError::Refused(format!("demo seed failed: {}", e.message())))?;
         db::after_bulk_write(&db).await;
@@ -152,7 +152,7 @@ pub async fn migrate(args: MigrateArgs) -> Result<String, CommandError> {
 pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
     let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
-    seed::demo(&db, &secrets.link)
+    seed::demo(&db, &secrets.link, args.clock.clock())
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     db::after_bulk_write(&db).await;

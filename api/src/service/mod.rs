@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
+pub mod pipeline;
 pub mod planning;
 pub mod pupils;
 pub mod signals;

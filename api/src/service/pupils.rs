@@ -93,6 +93,8 @@ pub struct StudentFilter {
     pub has_transition: Option<bool>,
     pub year: Option<i32>,
     pub status: Option<StudentStatus>,
+    pub has_application: Option<bool>,
+    pub has_open_signal: Option<bool>,
 }
 
 /// Filters of `transitions(filter:)`.
@@ -162,6 +164,29 @@ pub async fn list_students(
     }
     if let Some(status) = filter.status {
         condition = condition.add(student::Column::Status.eq(status.as_str()));
+    }
+    if let Some(has) = filter.has_application {
+        let applicants = entity::application::Entity::find()
+            .select_only()
+            .column(entity::application::Column::Pseudonym)
+            .into_query();
+        condition = condition.add(if has {
+            student::Column::Pseudonym.in_subquery(applicants)
+        } else {
+            student::Column::Pseudonym.not_in_subquery(applicants)
+        });
+    }
+    if let Some(has) = filter.has_open_signal {
+        let signalled = entity::signal::Entity::find()
+            .select_only()
+            .column(entity::signal::Column::Pseudonym)
+            .filter(entity::signal::Column::Status.ne("RESOLVED"))
+            .into_query();
+        condition = condition.add(if has {
+            student::Column::Pseudonym.in_subquery(signalled)
+        } else {
+            student::Column::Pseudonym.not_in_subquery(signalled)
+        });
     }
     if let Some(has) = filter.has_transition {
         let with_transition = transitions_where(Condition::all());

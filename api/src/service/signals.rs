@@ -245,13 +245,16 @@ async fn max_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     Ok(row.map(|r| r.try_get("", "n")).transpose()?.unwrap_or(0))
 }
 
-/// Re-evaluates one person after a change through the API (an application recorded or moved).
+/// Re-evaluates one person after a change through the API (an application recorded or moved),
+/// and brings their pipeline summary rows up to date, in the change's transaction.
 pub async fn after_person_change(
     db: &impl ConnectionTrait,
     pseudonym: &str,
     today: NaiveDate,
 ) -> Result<Evaluated, DbErr> {
-    evaluate(db, Persons::One(pseudonym), today).await
+    let evaluated = evaluate(db, Persons::One(pseudonym), today).await?;
+    super::pipeline::refresh(db, Persons::One(pseudonym)).await?;
+    Ok(evaluated)
 }
 
 /// The persons `rmc` of `region` reads (DESIGN.md 4b): those of its region (their latest
@@ -278,6 +281,7 @@ pub fn rmc_persons(region: i64, today: NaiveDate) -> SelectStatement {
 /// holds the import lock, and brings the pipeline summary up to date.
 pub async fn refresh_in(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Evaluated, DbErr> {
     let evaluated = evaluate(db, Persons::All, today).await?;
+    super::pipeline::refresh(db, Persons::All).await?;
     Ok(evaluated)
 }
 
@@ -562,6 +566,7 @@ pub async fn update(
         .insert(&txn)
         .await?;
     }
+    super::pipeline::refresh(&txn, Persons::One(&updated.pseudonym)).await?;
     audit::record_write(&txn, viewer, "signal.update", target(updated.id)).await?;
     txn.commit().await?;
     Ok(updated)

@@ -28,6 +28,10 @@ pub struct StudentFilterInput {
     pub year: Option<i32>,
     /// Only pupils still at school (`IN_SCHOOL`) or only leavers (`LEFT`).
     pub status: Option<StudentStatus>,
+    /// Only pupils (persons) with (true) or without (false) an application to mbo.
+    pub has_application: Option<bool>,
+    /// Only pupils with (true) or without (false) an `OPEN` or `IN_PROGRESS` signal.
+    pub has_open_signal: Option<bool>,
 }
 
 /// Filters of `transitions`; all given filters must match.
@@ -95,6 +99,8 @@ impl From<StudentFilterInput> for StudentFilter {
             has_transition: f.has_transition,
             year: f.year,
             status: f.status,
+            has_application: f.has_application,
+            has_open_signal: f.has_open_signal,
         }
     }
 }
