@@ -24,7 +24,13 @@ fn files(today: NaiveDate) -> Vec<(ImportKind, Vec<String>)> {
     let year = SchoolYear::containing(today);
     let last = SchoolYear(year.0 - 1);
     let ago = |days: i64| (today - Duration::days(days)).to_string();
-    let in_leerlab = |n: u32| if n.is_multiple_of(6) { "" } else { "IJBURG-ROCVA" };
+    let in_leerlab = |n: u32| {
+        if n.is_multiple_of(6) {
+            ""
+        } else {
+            "IJBURG-ROCVA"
+        }
+    };
     let leerweg = |n: u32| ["TL", "KB", "GL", "TL", "BB"][(n % 5) as usize];
 
     let mut roster = vec![ROSTER_COLUMNS.join(",")];
