@@ -71,8 +71,12 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
         db::after_bulk_write(&db).await;
     }
     let clock = args.service.clock.clock();
-    tokio::spawn(service::signals::daily(db.clone(), clock));
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
+    tokio::spawn(service::signals::daily(
+        state.db.clone(),
+        clock,
+        state.live.clone(),
+    ));
     // Serve once publications of other replicas reach this one (or say why not).
     if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
         .await
@@ -118,7 +122,8 @@ pub async fn signals_command(action: config::SignalsCommand) -> Result<String, C
     let config::SignalsCommand::Refresh(args) = action;
     let db = open_database(&args.database).await?;
     let viewer = auth::Viewer::system("signals").on(&args.clock.clock());
-    let evaluated = service::signals::refresh(&db, &viewer).await?;
+    let live = live::Live::announcer(&db);
+    let evaluated = service::signals::refresh(&db, &viewer, &live).await?;
     Ok(format!(
         "signals for {}: {} raised, {} resolved",
         viewer.today(),
@@ -265,11 +270,13 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
     }
     let progress_bar = bar.clone();
     let progress: import::Progress = Arc::new(move |read| progress_bar.set_position(read));
+    let live = Some(Arc::new(live::Live::announcer(&db)));
     let job = import::ImportJob {
         db,
         viewer: auth::Viewer::system("import").on(&args.clock.clock()),
         link_secret: secrets.link.clone(),
         kind,
+        live,
     };
     let result = import::run(
         &job,

@@ -72,6 +72,7 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         ("Mutation", "updateSignal") => Roles(&[SchoolStaff, Rmc]),
         ("Mutation", "recordApplication" | "updateApplicationStatus") => Roles(&[SchoolStaff]),
         ("Subscription", "activityPublished") => Public,
+        ("Subscription", "signalRaised") => Roles(&[Coach, SchoolStaff, Rmc]),
         _ => return None,
     };
     Some(rule)

@@ -149,6 +149,8 @@ pub struct ImportJob {
     pub viewer: Viewer,
     pub link_secret: String,
     pub kind: ImportKind,
+    /// Where the signals an import raises are announced (`signalRaised`).
+    pub live: Option<Arc<crate::live::Live>>,
 }
 
 /// Refuses callers who may not import at all (`school_staff` may import their own school's
@@ -265,7 +267,10 @@ async fn locked(
     phases.done("transitions");
     crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
     phases.done("summary tables");
-    crate::service::signals::refresh_in(&txn, job.viewer.today()).await?;
+    let evaluated = crate::service::signals::refresh_in(&txn, job.viewer.today()).await?;
+    if let Some(live) = &job.live {
+        live.announce_signals(&txn, &evaluated.raised).await?;
+    }
     phases.done("signals");
     stage::drop(&txn, target).await?;
     let summary = ImportSummary {
@@ -286,6 +291,9 @@ async fn locked(
     .await?;
     txn.commit().await?;
     phases.done("commit");
+    if let Some(live) = &job.live {
+        live.committed_signals(&evaluated.raised);
+    }
     Ok(summary)
 }
 

@@ -163,6 +163,7 @@ pub(super) async fn pipeline(
             viewer: admin.clone(),
             link_secret: link_secret.to_owned(),
             kind,
+            live: None,
         };
         let csv = rows.join("\n").into_bytes();
         import::run(&job, Box::new(std::io::Cursor::new(csv)), None).await?;

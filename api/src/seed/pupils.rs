@@ -96,6 +96,7 @@ pub(super) async fn pupils(
             viewer: admin.clone(),
             link_secret: link_secret.to_owned(),
             kind,
+            live: None,
         };
         import::run(&job, Box::new(std::io::Cursor::new(csv)), None).await?;
     }

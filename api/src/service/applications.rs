@@ -25,6 +25,7 @@ use crate::{
         valid_crebo, valid_pgn,
     },
     error::{AppError, AppResult, is_unique_violation},
+    live::Live,
     pseudonym::Pseudonymiser,
 };
 
@@ -231,6 +232,7 @@ pub async fn record(
     viewer: &Viewer,
     link_secret: &str,
     input: NewApplication,
+    live: &Live,
 ) -> AppResult<application::Model> {
     ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
     let school = catalogue::school_by_brin(db, &input.school_brin)
@@ -283,9 +285,11 @@ pub async fn record(
         }
     })?;
     add_history(&txn, &created, ApplicationSource::Api, viewer.subject()).await?;
-    signals::after_person_change(&txn, &created.pseudonym, today).await?;
+    let evaluated = signals::after_person_change(&txn, &created.pseudonym, today).await?;
+    live.announce_signals(&txn, &evaluated.raised).await?;
     audit::record_write(&txn, viewer, "application.record", target(created.id)).await?;
     txn.commit().await?;
+    live.committed_signals(&evaluated.raised);
     Ok(created)
 }
 
@@ -297,6 +301,7 @@ pub async fn update_status(
     id: i64,
     status: ApplicationStatus,
     status_date: Option<NaiveDate>,
+    live: &Live,
 ) -> AppResult<application::Model> {
     ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
     let found = application::Entity::find_by_id(id).one(db).await?;
@@ -324,9 +329,11 @@ pub async fn update_status(
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
     add_history(&txn, &updated, ApplicationSource::Api, viewer.subject()).await?;
-    signals::after_person_change(&txn, &updated.pseudonym, today).await?;
+    let evaluated = signals::after_person_change(&txn, &updated.pseudonym, today).await?;
+    live.announce_signals(&txn, &evaluated.raised).await?;
     audit::record_write(&txn, viewer, "application.status", target(updated.id)).await?;
     txn.commit().await?;
+    live.committed_signals(&evaluated.raised);
     Ok(updated)
 }
 

@@ -28,7 +28,9 @@ use crate::{
     domain::pipeline::{ApplicationStatus, SignalKind, SignalStatus},
     error::{AppError, AppResult},
     import::lock,
+    live::Live,
 };
+use std::sync::Arc;
 
 /// What an evaluation did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -287,11 +289,16 @@ pub async fn refresh_in(db: &impl ConnectionTrait, today: NaiveDate) -> Result<E
 
 /// `leerroute signals refresh`, the start of `serve` and its daily run: one evaluation holding
 /// the import lock (so evaluations and imports never interleave), audited.
-pub async fn refresh(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Evaluated> {
+pub async fn refresh(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    live: &Live,
+) -> AppResult<Evaluated> {
     let lock = lock::acquire(db, None).await?;
     let result = async {
         let txn = db::begin_write(db).await?;
         let evaluated = refresh_in(&txn, viewer.today()).await?;
+        live.announce_signals(&txn, &evaluated.raised).await?;
         let target = format!(
             "Signals raised={} resolved={}",
             evaluated.raised.len(),
@@ -299,6 +306,7 @@ pub async fn refresh(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Eval
         );
         audit::record_write(&txn, viewer, "signals.refresh", target).await?;
         txn.commit().await?;
+        live.committed_signals(&evaluated.raised);
         Ok::<_, AppError>(evaluated)
     }
     .await;
@@ -308,10 +316,10 @@ pub async fn refresh(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Eval
 
 /// `serve`'s evaluations: one at start, then every day at 00:05 Europe/Amsterdam. A failed run
 /// is logged and tried again the next day (or at the next import, which evaluates too).
-pub async fn daily(db: DatabaseConnection, clock: crate::clock::Clock) {
+pub async fn daily(db: DatabaseConnection, clock: crate::clock::Clock, live: Arc<Live>) {
     loop {
         let viewer = Viewer::system("signals").on(&clock);
-        match refresh(&db, &viewer).await {
+        match refresh(&db, &viewer, &live).await {
             Ok(done) => tracing::info!(
                 today = %viewer.today(),
                 raised = done.raised.len(),
@@ -414,6 +422,32 @@ pub async fn list(
     page: PageArgs,
     want_total: bool,
 ) -> AppResult<Page<signal::Model>> {
+    let condition = filtered(db, viewer, filter).await?;
+    let select = signal::Entity::find().filter(condition);
+    page_by_id(db, select, signal::Column::Id, page, want_total).await
+}
+
+/// A raised signal for a `signalRaised` subscriber: the signal when the subscriber may read it
+/// and it matches the subscription's filter, else `None`.
+pub async fn raised_for(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &SignalFilter,
+    id: i64,
+) -> AppResult<Option<signal::Model>> {
+    let condition = filtered(db, viewer, filter).await?;
+    Ok(signal::Entity::find_by_id(id)
+        .filter(condition)
+        .one(db)
+        .await?)
+}
+
+/// The caller's scope and a filter, as one condition on `signal`.
+async fn filtered(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &SignalFilter,
+) -> AppResult<Condition> {
     let mut condition =
         Condition::all().add(scope(viewer, viewer.today()).ok_or(AppError::Forbidden)?);
     if let Some(code) = &filter.region_code {
@@ -448,8 +482,7 @@ pub async fn list(
     if let Some(status) = filter.status {
         condition = condition.add(signal::Column::Status.eq(status.as_str()));
     }
-    let select = signal::Entity::find().filter(condition);
-    page_by_id(db, select, signal::Column::Id, page, want_total).await
+    Ok(condition)
 }
 
 /// The signals of one person that the caller may read, oldest first.

@@ -153,6 +153,7 @@ fn import_job(ctx: &Context<'_>, kind: ImportKind) -> AppResult<import::ImportJo
         db: db(ctx)?.clone(),
         viewer: viewer.clone(),
         link_secret: settings(ctx)?.link_secret.clone(),
+        live: Some(crate::graphql::context::live(ctx)?.clone()),
         kind,
     })
 }

@@ -8,7 +8,7 @@ use super::input::{RecordApplicationInput, UpdateApplicationStatusInput, UpdateS
 use crate::{
     error::AppResult,
     graphql::{
-        context::{db, settings, viewer},
+        context::{db, live, settings, viewer},
         types::{Application, Signal},
     },
     ids,
@@ -55,7 +55,8 @@ impl PipelineMutation {
         input: RecordApplicationInput,
     ) -> AppResult<ApplicationPayload> {
         let secret = &settings(ctx)?.link_secret;
-        let created = applications::record(db(ctx)?, viewer(ctx)?, secret, input.into()).await?;
+        let created =
+            applications::record(db(ctx)?, viewer(ctx)?, secret, input.into(), live(ctx)?).await?;
         payload(ctx, created).await
     }
 
@@ -70,7 +71,8 @@ impl PipelineMutation {
         let id = ids::decode_as(&input.id, "Application", "id")?;
         let date = input.status_date.map(|d| d.0);
         let updated =
-            applications::update_status(db(ctx)?, viewer(ctx)?, id, input.status, date).await?;
+            applications::update_status(db(ctx)?, viewer(ctx)?, id, input.status, date, live(ctx)?)
+                .await?;
         payload(ctx, updated).await
     }
 
