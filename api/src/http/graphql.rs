@@ -250,16 +250,18 @@ impl Serialize for Answer<'_> {
     }
 }
 
-/// A request that never reached the schema, answered in `media`.
+/// A request that never reached the schema, answered in `media`. One that is not a
+/// well-formed GraphQL-over-HTTP request is 400 under either media type, as the spec has it
+/// (only a document that does not parse or validate answers 200 under `application/json`).
 fn refuse(malformed: Malformed, media: Media) -> Response {
     let (status, code, message) = match malformed {
         Malformed::Request(message) => (
-            refused_status(None, media),
+            StatusCode::BAD_REQUEST,
             "BAD_USER_INPUT",
             format!("not a GraphQL request: {message}"),
         ),
         Malformed::TooManyOperations(most) => (
-            refused_status(None, media),
+            StatusCode::BAD_REQUEST,
             "QUERY_TOO_COMPLEX",
             format!("at most {most} operations per batch"),
         ),

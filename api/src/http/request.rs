@@ -27,8 +27,8 @@ pub struct Operation {
 /// Why a request never reaches the schema.
 #[derive(Debug)]
 pub enum Malformed {
-    /// Not a GraphQL-over-HTTP request (bad JSON, a parameter of the wrong type, no query);
-    /// 400 under `application/graphql-response+json`, 200 under `application/json`.
+    /// Not a well-formed GraphQL-over-HTTP request (bad JSON, a parameter of the wrong type,
+    /// no query): 400 under either media type.
     Request(String),
     /// More operations in one batch than allowed (`QUERY_TOO_COMPLEX`).
     TooManyOperations(usize),
