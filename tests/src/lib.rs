@@ -19,7 +19,6 @@ use leerroute::{
     app::AppState,
     auth::{Role, token},
     config::{AuthArgs, ServiceArgs},
-    router,
     secrets::Secrets,
 };
 use migration::{Migrator, MigratorTrait};
@@ -124,7 +123,7 @@ impl TestApp {
             .expect("bind");
         let address = listener.local_addr().expect("address");
         let server = tokio::spawn(async move {
-            axum::serve(listener, router(Arc::new(state)))
+            leerroute::serve_http(listener, Arc::new(state), std::future::pending())
                 .await
                 .expect("serve");
         });

@@ -11,7 +11,10 @@ mod export;
 mod feed;
 mod graphql;
 mod responses;
+mod server;
 mod ws;
+
+pub use server::serve;
 
 use std::{sync::Arc, time::Duration};
 
