@@ -28,10 +28,12 @@ let demo;
 let browser;
 let profile;
 let coordinator;
+let rmc;
 
 before(async () => {
   demo = await startDemo(process.env.LEERROUTE_BIN);
   coordinator = demo.token("--role", "coordinator", "--region", "AMS");
+  rmc = demo.token("--role", "rmc", "--region", "AMS");
   profile = mkdtempSync(path.join(os.tmpdir(), "leerroute-chromium-"));
   browser = await puppeteer.launch({
     executablePath: process.env.CHROMIUM,
@@ -69,7 +71,7 @@ async function openPage(viewport = LAPTOP) {
   const problems = [];
   page.on("request", (request) => {
     const url = request.url();
-    requests.push({ url, method: request.method() });
+    requests.push({ url, method: request.method(), body: request.postData() ?? "" });
     if (!url.startsWith(`${demo.base}/`) && !url.startsWith("data:") && !url.startsWith("blob:")) {
       problems.push(`request outside the server: ${url}`);
     }
@@ -167,6 +169,11 @@ describe("the dashboard", () => {
     await checkRates(page, cohorts);
     await checkNeeds(page, cohorts);
     await checkCsv(page);
+
+    // Signals are pupil data a coordinator may not read: the page says so and asks nothing.
+    assert.equal(await page.$eval("#signalen-geen", (e) => e.hidden), false);
+    assert.equal(await page.$eval("#signalen-inhoud", (e) => e.hidden), true);
+    assert.ok(!requests.some((r) => r.body.includes("DashboardSignals")), "no signals asked for");
 
     // Every number came from /graphql, with the coordinator's token.
     assert.ok(requests.some((r) => r.url === `${demo.base}/graphql` && r.method === "POST"));
@@ -309,12 +316,12 @@ async function checkNeeds(page, cohorts) {
   assert.ok(line.includes(`‘< ${stats.minCellSize}’`), line);
 }
 
-async function checkCsv(page) {
+async function checkCsv(page, section = "percentages") {
   const dir = mkdtempSync(path.join(os.tmpdir(), "leerroute-csv-"));
   try {
     const cdp = await page.createCDPSession();
     await cdp.send("Browser.setDownloadBehavior", { behavior: "allow", downloadPath: dir });
-    await page.click("button.csv[data-sectie=percentages]");
+    await page.click(`button.csv[data-sectie=${section}]`);
     let files = [];
     for (let i = 0; i < 100 && !files.some((f) => f.endsWith(".csv")); i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -322,16 +329,69 @@ async function checkCsv(page) {
     }
     const file = files.find((f) => f.endsWith(".csv"));
     assert.ok(file, `no CSV downloaded: ${files}`);
-    assert.match(file, /^leerroute-percentages-.*\.csv$/);
+    assert.ok(file.startsWith(`leerroute-${section}`), file);
     const text = readFileSync(path.join(dir, file), "utf8");
     assert.ok(text.startsWith("\ufeff"), "byte-order mark for spreadsheets");
     const csv = text.slice(1).trimEnd().split("\r\n").map((line) => line.split(";"));
-    const shown = await tableText(page, "percentages-tabel");
+    const shown = await tableText(page, `${section}-tabel`);
     assert.deepEqual(csv, shown);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+describe("the dashboard's pipeline", () => {
+  test("an rmc officer's token: open signals per vmbo school equal the API's", async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${demo.base}/dashboard#token=${rmc}`);
+    await waitLoaded(page);
+    assert.match(await page.$eval("#wie", (e) => e.textContent), /RMC.*Amsterdam/);
+    assert.equal(await page.$eval("#signalen-inhoud", (e) => e.hidden), false);
+    assert.equal(await page.$eval("#signalen-geen", (e) => e.hidden), true);
+    assert.equal(await page.$eval("#signalen-fout", (e) => e.hidden), true);
+
+    // The expected rows: every vmbo school of the region, then all the token may read.
+    const SIGNALS = `query($s: String) {
+      open: signals(filter: {schoolBrin: $s, status: OPEN}, first: 0) { totalCount }
+      busy: signals(filter: {schoolBrin: $s, status: IN_PROGRESS}, first: 0) { totalCount }
+    }`;
+    const schools = await demo.graphql(`{ schools(filter: {regionCode: "AMS"}, first: 100) { nodes { brin name sector } } }`, {}, rmc);
+    const vo = schools.schools.nodes.filter((s) => s.sector === "VO");
+    const expected = [];
+    for (const [label, brin] of [...vo.map((s) => [s.name, s.brin]), ["Alle signalen die u mag zien", null]]) {
+      const data = await demo.graphql(SIGNALS, { s: brin }, rmc);
+      expected.push([label, integer.format(data.open.totalCount), integer.format(data.busy.totalCount)]);
+    }
+    assert.ok(vo.some((s) => s.name === "IJburg College"), JSON.stringify(vo));
+    const rows = await tableText(page, "signalen-tabel");
+    assert.deepEqual(rows[0], ["vmbo-school", "Open", "In behandeling"]);
+    assert.deepEqual(rows.slice(1), expected);
+    assert.ok(Number(expected.at(-1)[1].replaceAll(".", "")) > 0, "the demo has open signals");
+
+    // The chart draws the same counts: a bar per school, one series per status.
+    const bars = await page.evaluate(() => {
+      const option = echarts.getInstanceByDom(document.getElementById("signalen-grafiek")).getOption();
+      return { categories: option.yAxis[0].data, series: option.series.map((s) => ({ name: s.name, data: s.data })) };
+    });
+    assert.deepEqual(bars.categories, vo.map((s) => s.name));
+    assert.deepEqual(bars.series.map((s) => s.name), ["Open", "In behandeling"]);
+    bars.series.forEach((series, c) => {
+      assert.deepEqual(series.data.map((v) => integer.format(v)), expected.slice(0, -1).map((row) => row[c + 1]));
+    });
+
+    // Its CSV is what the table shows.
+    await checkCsv(page, "signalen");
+    await page.$eval("#pijplijn", (e) => e.scrollIntoView());
+    await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-pipeline.png") });
+    await page.setViewport(TABLET);
+    await page.$eval("#pijplijn", (e) => e.scrollIntoView());
+    await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-pipeline-tablet.png") });
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    assert.ok(widths.page <= widths.window, JSON.stringify(widths));
+    assertNoProblems(problems);
+    await page.close();
+  });
+});
 
 describe("GraphiQL", () => {
   test("loads from the server, runs a query, shows the docs and completes field names", async () => {

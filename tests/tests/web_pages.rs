@@ -5,7 +5,7 @@
 //! in a real browser: tests/browser.)
 
 use leerroute::web::{ASSETS, dashboard::DOCUMENTS};
-use leerroute_tests::{Backend, TestApp, db_test, small_region};
+use leerroute_tests::{Backend, TestApp, bsn, db_test, small_region};
 use serde_json::{Value, json};
 
 async fn app() -> TestApp {
@@ -206,6 +206,7 @@ fn variables_of(name: &str) -> Vec<Value> {
             json!({"filter": filter, "groupBy": ["COHORT", "LEERLAB"]}),
         ],
         "DashboardNeeds" => vec![json!({"filter": filter})],
+        "DashboardSignals" => vec![json!({"schoolBrin": "11AA"}), json!({"schoolBrin": null})],
         other => panic!("no variables for {other}: add them here"),
     }
 }
@@ -215,7 +216,9 @@ db_test!(
     |app: TestApp| async move {
         small_region(&app, "REG", "11AA", "22BB").await;
         let coordinator = app.coordinator("REG");
-        assert!(DOCUMENTS.len() >= 6);
+        // Signals are pupil data: the page asks for them only with a token that may read them.
+        let rmc = rmc(&app, "REG");
+        assert!(DOCUMENTS.len() >= 7);
         for (name, document) in DOCUMENTS {
             assert!(
                 document.contains(&format!("query {name}")),
@@ -229,6 +232,7 @@ db_test!(
                 "DashboardFlow" => "flow",
                 "DashboardRates" => "rates",
                 "DashboardNeeds" => "needs",
+                "DashboardSignals" => "signals",
                 other => panic!("{other}"),
             };
             let served = get(
@@ -241,8 +245,13 @@ db_test!(
             .await
             .unwrap();
             assert_eq!(&served, document);
+            let token = if *name == "DashboardSignals" {
+                &rmc
+            } else {
+                &coordinator
+            };
             for variables in variables_of(name) {
-                let body = app.gql(Some(&coordinator), document, variables).await;
+                let body = app.gql(Some(token), document, variables).await;
                 assert!(body.get("errors").is_none(), "{name}: {body:#}");
             }
         }
@@ -289,5 +298,103 @@ db_test!(
             )
             .await;
         assert!(own_school.get("errors").is_none(), "{own_school:#}");
+    }
+);
+
+fn rmc(app: &TestApp, region: &str) -> String {
+    app.token(
+        leerroute::auth::Role::Rmc,
+        Some(region),
+        None,
+        Some(&format!("rmc-{region}")),
+    )
+}
+
+fn document(name: &str) -> &'static str {
+    DOCUMENTS.iter().find(|(n, _)| *n == name).unwrap().1
+}
+
+/// The `(open, inProgress)` counts `DashboardSignals` answers for `token`, or its error code.
+async fn signal_counts(
+    app: &TestApp,
+    token: &str,
+    school: Option<&str>,
+) -> Result<(i64, i64), String> {
+    let body = app
+        .gql(
+            Some(token),
+            document("DashboardSignals"),
+            json!({"schoolBrin": school}),
+        )
+        .await;
+    if let Some(code) = body["errors"][0]["extensions"]["code"].as_str() {
+        return Err(code.to_owned());
+    }
+    let count = |alias: &str| body["data"][alias]["totalCount"].as_i64().unwrap();
+    Ok((count("open"), count("inProgress")))
+}
+
+db_test!(
+    the_dashboard_signal_counts_are_the_tokens_own,
+    |app: TestApp| async move {
+        small_region(&app, "REG", "11AA", "22BB").await;
+        small_region(&app, "OTH", "33CC", "44DD").await;
+        // Three pupils of 11AA and one of 33CC in year 4 without an application: NO_APPLICATION
+        // from 1 April. One of 11AA's signals is then taken up.
+        let roster = format!(
+            "pgn,school_brin,leerweg,profiel,school_year,year,leerlab_code\n{}\n",
+            [(1, "11AA"), (2, "11AA"), (3, "11AA"), (4, "33CC")]
+                .map(|(n, brin)| format!("{},{brin},TL,E&O,2025-2026,4,", bsn(n)))
+                .join("\n")
+        );
+        let path = app.write_file("roster.csv", &roster);
+        let out = app
+            .cli_command(&["import", "vo-pupils", path.to_str().unwrap()])
+            .env("LEERROUTE_TODAY", "2026-04-02")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let admin = app.admin();
+        let first = app
+            .ok(
+                Some(&admin),
+                "{ signals(filter: {schoolBrin: \"11AA\"}, first: 1) { nodes { id } } }",
+                json!({}),
+            )
+            .await["signals"]["nodes"][0]["id"]
+            .clone();
+        app.ok(
+            Some(&admin),
+            "mutation($i: UpdateSignalInput!) { updateSignal(input: $i) { signal { status } } }",
+            json!({"i": {"id": first, "status": "IN_PROGRESS"}}),
+        )
+        .await;
+
+        assert_eq!(signal_counts(&app, &admin, Some("11AA")).await, Ok((2, 1)));
+        assert_eq!(signal_counts(&app, &admin, None).await, Ok((3, 1)));
+        let own = rmc(&app, "REG");
+        assert_eq!(signal_counts(&app, &own, Some("11AA")).await, Ok((2, 1)));
+        assert_eq!(signal_counts(&app, &own, None).await, Ok((2, 1)));
+        assert_eq!(
+            signal_counts(&app, &app.staff("11AA"), Some("11AA")).await,
+            Ok((2, 1))
+        );
+        // Another region's rmc and another school's staff count none of them.
+        let other = rmc(&app, "OTH");
+        assert_eq!(signal_counts(&app, &other, Some("11AA")).await, Ok((0, 0)));
+        assert_eq!(signal_counts(&app, &other, None).await, Ok((1, 0)));
+        assert_eq!(
+            signal_counts(&app, &app.staff("33CC"), Some("11AA")).await,
+            Ok((0, 0))
+        );
+        // A coordinator never reads pupil data, not even as a count of signals.
+        assert_eq!(
+            signal_counts(&app, &app.coordinator("REG"), Some("11AA")).await,
+            Err("FORBIDDEN".into())
+        );
     }
 );

@@ -120,6 +120,29 @@ export function countBars(element, categories, values, minCell, description) {
   );
 }
 
+/** Stacked horizontal bars of exact counts: a category per row, a series per part. */
+export function stackedCounts(element, categories, series, description) {
+  describe(element, description);
+  element.style.height = `${Math.max(200, 70 + categories.length * 30)}px`;
+  const chart = chartOf(element);
+  chart.resize();
+  chart.setOption(
+    {
+      aria: { enabled: false },
+      animation: false,
+      textStyle,
+      color: ["#b00020", "#01689b"],
+      legend: { top: 0, itemGap: 24, textStyle },
+      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => format.count(v) },
+      xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v) => format.count(v) } },
+      yAxis: { type: "category", inverse: true, data: categories, axisLabel: { width: 180, overflow: "truncate" } },
+      series: series.map((s) => ({ name: s.name, type: "bar", stack: "alle", data: s.values })),
+    },
+    true,
+  );
+}
+
 function escape(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }

@@ -5,6 +5,7 @@ import * as api from "./api.js";
 import * as flow from "./flow.js";
 import * as needs from "./needs.js";
 import * as rates from "./rates.js";
+import * as signals from "./signals.js";
 import * as table from "./table.js";
 
 const $ = (id) => document.getElementById(id);
@@ -20,7 +21,7 @@ const ROLES = {
 };
 
 /** What the sections share: the scope of the token, school names and the shown models. */
-const state = { scope: {}, names: null, cohorts: [], models: {} };
+const state = { viewer: null, scope: {}, names: null, cohorts: [], models: {} };
 
 function showSignIn(message = "") {
   $("dashboard").hidden = true;
@@ -55,16 +56,21 @@ function describeViewer(viewer) {
 async function loadNames(viewer) {
   const regionCode = viewer.region?.code ?? viewer.school?.region?.code ?? null;
   const schools = new Map();
+  const voSchools = [];
   const leerlabs = new Map();
   let after = null;
   for (let page = 0; page < 20; page++) {
     const data = await api.query("names", { regionCode, after });
-    for (const school of data.schools.nodes) schools.set(school.brin, school.name);
+    for (const school of data.schools.nodes) {
+      schools.set(school.brin, school.name);
+      if (school.sector === "VO") voSchools.push(school);
+    }
     for (const leerlab of data.leerlabs.nodes) leerlabs.set(leerlab.code, leerlab.name);
     if (!data.schools.pageInfo.hasNextPage) break;
     after = data.schools.pageInfo.endCursor;
   }
   return {
+    voSchools,
     of: (brin) => (brin ? schools.get(brin) ?? brin : "Onbekend"),
     leerlab: (code) => (code ? leerlabs.get(code) ?? `Leerlab ${code}` : "Buiten een leerlab"),
   };
@@ -171,8 +177,33 @@ const SECTIONS = {
   },
 };
 
+/** The vmbo schools whose signals get a row: vmbo staff's own school, else the region's. */
+function signalSchools() {
+  const own = state.scope.voSchoolBrin;
+  return own ? [{ brin: own, name: state.names.of(own) }] : state.names.voSchools;
+}
+
+/** The sections about the current school year, which do not depend on the cohorts chosen. */
+const YEAR_SECTIONS = {
+  signalen: async () => {
+    const readable = signals.READERS.has(state.viewer.role);
+    $("signalen-geen").hidden = readable;
+    $("signalen-inhoud").hidden = !readable;
+    if (!readable) return null;
+    return signals.show(api, {
+      schools: signalSchools(),
+      chartElement: $("signalen-grafiek"),
+      tableElement: $("signalen-tabel"),
+    });
+  },
+};
+
+function run(sections) {
+  return Promise.all(Object.entries(sections).map(([name, draw]) => section(name, draw)));
+}
+
 async function showAll() {
-  await Promise.all(Object.entries(SECTIONS).map(([name, draw]) => section(name, draw)));
+  await run(SECTIONS);
   document.body.dataset.geladen = "ja";
 }
 
@@ -196,9 +227,12 @@ async function start() {
   $("wie").hidden = false;
   $("menu").hidden = false;
   $("dashboard").hidden = false;
+  state.viewer = viewer;
   state.scope = scopeOf(viewer);
+  let year = Promise.resolve();
   try {
     state.names = await loadNames(viewer);
+    year = run(YEAR_SECTIONS);
     const cohorts = await api.query("cohorts", { filter: state.scope });
     for (const element of document.querySelectorAll(".min")) {
       element.textContent = new Intl.NumberFormat("nl-NL").format(cohorts.transitionStats.minCellSize);
@@ -212,10 +246,11 @@ async function start() {
     }
     fillCohorts([]);
     $("geen-cohorten").textContent = failure.message;
+    await year;
     document.body.dataset.geladen = "ja";
     return;
   }
-  await showAll();
+  await Promise.all([year, showAll()]);
 }
 
 function wire() {
@@ -245,8 +280,10 @@ function wire() {
     button.addEventListener("click", () => {
       const model = state.models[button.dataset.sectie];
       if (!model) return;
-      const cohorts = chosenCohorts().join("_") || "geen";
-      table.download(model, `leerroute-${button.dataset.sectie}-${cohorts}.csv`);
+      const name = button.dataset.sectie;
+      // What depends on the cohorts chosen says which; the school year's sections do not.
+      const cohorts = name in YEAR_SECTIONS ? "" : `-${chosenCohorts().join("_") || "geen"}`;
+      table.download(model, `leerroute-${name}${cohorts}.csv`);
     });
   }
 }

@@ -51,12 +51,14 @@ pub static ASSETS: &[Asset] = assets![
     "dashboard/flow.js",
     "dashboard/rates.js",
     "dashboard/needs.js",
+    "dashboard/signals.js",
     "dashboard/queries/viewer.graphql",
     "dashboard/queries/names.graphql",
     "dashboard/queries/cohorts.graphql",
     "dashboard/queries/flow.graphql",
     "dashboard/queries/rates.graphql",
     "dashboard/queries/needs.graphql",
+    "dashboard/queries/signals.graphql",
 ];
 
 /// A strong validator per asset, so a browser revalidates cheaply and never keeps a file of

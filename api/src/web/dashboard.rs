@@ -1,5 +1,5 @@
 //! The Verbinders' dashboard: one static page (`api/assets/dashboard/`) that signs in with a
-//! token and draws what `transitionStats` and `needsStats` return for it.
+//! token and draws what `transitionStats`, `needsStats` and `signals` return for it.
 
 use axum::response::{Html, IntoResponse, Response};
 
@@ -33,6 +33,10 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (
         "DashboardNeeds",
         include_str!("../../assets/dashboard/queries/needs.graphql"),
+    ),
+    (
+        "DashboardSignals",
+        include_str!("../../assets/dashboard/queries/signals.graphql"),
     ),
 ];
 
