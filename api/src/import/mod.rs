@@ -50,6 +50,7 @@ use crate::{
     error::{AppError, AppResult},
     ids,
     pseudonym::Pseudonymiser,
+    service::disclosure::RecordKeys,
 };
 
 /// Bad rows listed in an error; the count covers all of them.
@@ -411,5 +412,6 @@ async fn load_lookups(
         leerlabs,
         allowed_schools,
         pseudonymiser: Pseudonymiser::new(link_secret),
+        record_keys: RecordKeys::new(link_secret),
     })
 }

@@ -25,7 +25,7 @@ pub const COLUMNS: [&str; 9] = [
     "leerlab_code",
 ];
 
-const STAGE: [Column; 14] = [
+const STAGE: [Column; 15] = [
     column("pseudonym", "VARCHAR(64) NOT NULL"),
     column("region_id", "BIGINT NOT NULL"),
     column("school_id", "BIGINT NOT NULL"),
@@ -40,10 +40,11 @@ const STAGE: [Column; 14] = [
     column("leerlab_id", "BIGINT"),
     column("window_start", "DATE NOT NULL"),
     column("window_end", "DATE NOT NULL"),
+    column("record_key", "SMALLINT NOT NULL"),
 ];
 
-/// Leavers go to `student`; region, cohort, `chose_before_exam` and the enrolment window follow
-/// from the compared columns.
+/// Leavers go to `student`; region, cohort, `chose_before_exam`, the enrolment window and the
+/// record key follow from the compared columns and the identity.
 static TARGET: Target = Target {
     table: "student",
     stage: "import_vo_stage",
@@ -126,6 +127,7 @@ impl ImportFormat for VoLeavers {
             check.finish(checked)?;
         let next = year.next();
         let identity = fingerprint(&(&pseudonym, year.0));
+        let record_key = lookups.record_keys.stored_key(&pseudonym);
         Ok(Staged {
             values: vec![
                 pseudonym.into(),
@@ -142,6 +144,7 @@ impl ImportFormat for VoLeavers {
                 leerlab.into(),
                 next.first_day().into(),
                 next.last_day().into(),
+                record_key.into(),
             ],
             identity,
         })

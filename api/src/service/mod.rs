@@ -4,13 +4,13 @@
 pub mod activity;
 pub mod audit_log;
 pub mod catalogue;
+pub mod disclosure;
 pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
 pub mod planning;
 pub mod pupils;
 pub mod statistics;
-pub mod suppression;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
