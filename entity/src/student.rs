@@ -1,4 +1,5 @@
-//! A pupil who left a vmbo school in one school year, pseudonymised.
+//! A pupil's record at a vmbo school in one school year (years 3 and 4, and leavers), pseudonymised.
+//! While `status` is `IN_SCHOOL` the leaver columns (`exam_date`, choice, window) are placeholders.
 
 use sea_orm::entity::prelude::*;
 
@@ -25,6 +26,8 @@ pub struct Model {
     /// The pupil's record key for disclosure control, masked (-1 until filled in).
     pub record_key: i16,
     pub updated_at: DateTimeUtc,
+    pub year: i16,
+    pub status: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

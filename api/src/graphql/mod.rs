@@ -14,6 +14,8 @@ pub mod imports;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
+pub mod nul;
+pub mod pipeline;
 pub mod planning;
 pub mod pupils;
 pub mod root_policy;
@@ -39,6 +41,7 @@ pub struct Query(
     statistics::StatisticsQuery,
     activity::ActivityQuery,
     planning::PlanningQuery,
+    pipeline::PipelineQuery,
 );
 
 /// Every mutation of the service.
@@ -50,6 +53,7 @@ pub struct Mutation(
     imports::ImportMutation,
     activity::ActivityMutation,
     planning::PlanningMutation,
+    pipeline::PipelineMutation,
 );
 
 /// Every subscription of the service (over `GET /graphql/ws`). Not a `MergedSubscription`:
@@ -73,6 +77,7 @@ pub fn build_schema(
         Subscription::default(),
     )
     .extension(depth::DepthLimit(service.max_depth))
+    .extension(nul::RefuseNul)
     .limit_complexity(service.max_complexity)
     .data(service.clock.clock())
     .data(context::Settings {

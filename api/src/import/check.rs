@@ -38,6 +38,8 @@ pub struct Lookups {
     pub pseudonymiser: Pseudonymiser,
     /// The record keys of disclosure control, stored with every pupil record.
     pub record_keys: RecordKeys,
+    /// The service's today: no status date may lie after it.
+    pub today: NaiveDate,
 }
 
 /// Maps the header's names to field positions, in `expected` order, or says what the header

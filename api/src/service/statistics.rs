@@ -258,7 +258,7 @@ async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult
         .collect())
 }
 
-/// Applies the statistics scope of DESIGN.md: coordinator and integration see their own region,
+/// Applies the statistics scope of DESIGN.md: coordinator, integration and rmc see their own region,
 /// school_staff only statistics filtered to their own school, admin everything.
 pub(super) async fn resolve(
     db: &impl ConnectionTrait,
@@ -272,7 +272,7 @@ pub(super) async fn resolve(
     };
     match viewer.role() {
         Role::Admin => resolved.exact = true,
-        Role::Coordinator | Role::Integration => {
+        Role::Coordinator | Role::Integration | Role::Rmc => {
             let own = viewer.region_id.ok_or(AppError::Forbidden)?;
             if filter.region_code.is_some() && region_id != Some(own) {
                 return Err(AppError::Forbidden);
@@ -528,7 +528,7 @@ pub(super) async fn describe_keys(
         .collect())
 }
 
-/// One row per leaver with the counts it contributes (0 or 1 each) and the stored record key
+/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1 each) and the stored record key
 /// under each count it contributes to, under the column names of the summary tables: the
 /// statistics of any group are the sums of these over its leavers.
 static FACTS: LazyLock<String> = LazyLock::new(|| {
@@ -546,7 +546,8 @@ static FACTS: LazyLock<String> = LazyLock::new(|| {
          s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
          t.school_id AS transition_school_id, t.crebo AS transition_crebo, \
          t.level AS transition_level, {} \
-         FROM student s LEFT JOIN transition t ON t.student_id = s.id) facts",
+         FROM student s LEFT JOIN transition t ON t.student_id = s.id \
+         WHERE s.status = 'LEFT') facts",
         measures.join(", ")
     )
 });
