@@ -228,11 +228,13 @@ pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
 /// `leerroute rebuild`: every transition and summary table recomputed from the pupil records,
 /// holding the import lock.
 pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
+    let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
-    let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild")).await?;
+    let keys = service::disclosure::RecordKeys::new(&secrets.link);
+    let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild"), &keys).await?;
     Ok(format!(
-        "rebuilt the transitions of {} leavers ({} changed) and the summary tables of {} cohort(s)",
-        rebuilt.leavers, rebuilt.transitions_changed, rebuilt.cohorts
+        "rebuilt the transitions of {} leavers ({} changed), {} record key(s) and the summary tables of {} cohort(s)",
+        rebuilt.leavers, rebuilt.transitions_changed, rebuilt.record_keys, rebuilt.cohorts
     ))
 }
 
