@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use entity::audit_event;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
 
 use crate::auth::Viewer;
 
@@ -44,11 +44,15 @@ impl AuditTrail {
     }
 
     /// Writes every noted read (deduplicated) in as few statements as possible.
-    pub async fn flush(&self, db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    /// On SQLite into the journal of [`crate::audit_journal`], so that a running import (which
+    /// holds the main file's write lock) never holds up a read.
+    pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize, DbErr> {
         let mut reads = std::mem::take(&mut *self.reads.lock().expect("audit trail lock"));
         reads.sort_unstable();
         reads.dedup();
         let at = Utc::now();
+        let journal = crate::audit_journal::journal_of(db).await?;
+        let target = journal.as_ref().map_or(db, |j| &j.db);
         for chunk in reads.chunks(ROWS_PER_INSERT) {
             let rows = chunk.iter().map(|(action, target)| {
                 row(
@@ -60,7 +64,7 @@ impl AuditTrail {
                     target,
                 )
             });
-            audit_event::Entity::insert_many(rows).exec(db).await?;
+            audit_event::Entity::insert_many(rows).exec(target).await?;
         }
         Ok(reads.len())
     }

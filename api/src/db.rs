@@ -164,14 +164,60 @@ pub async fn after_bulk_write(db: &DatabaseConnection) {
     }
 }
 
+/// Connections that hold SQLite write transactions, per database file. SQLite runs one writer at
+/// a time, so writers queued behind a long one (an import) gain nothing from a connection each:
+/// they wait for one of these few instead of taking every connection of the readers' pool.
+const SQLITE_WRITERS: u32 = 2;
+
+/// How long a SQLite write waits for the lock before it answers `UNAVAILABLE` (retry later): a
+/// short write holds it for milliseconds; behind an import, waiting longer would not help.
+const SQLITE_WRITE_BUSY: Duration = Duration::from_secs(5);
+
+/// The writers' pools of the SQLite files this process opened, by file.
+static SQLITE_WRITER_POOLS: std::sync::Mutex<
+    Option<std::collections::HashMap<std::path::PathBuf, DatabaseConnection>>,
+> = std::sync::Mutex::new(None);
+
+/// The writers' pool beside `db`'s pool (SQLite files only).
+fn sqlite_writers(db: &DatabaseConnection) -> Option<DatabaseConnection> {
+    use sea_orm::{SqlxSqliteConnector, sqlx::sqlite::SqlitePoolOptions};
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let file = options.get_filename().to_path_buf();
+    if file.as_os_str().is_empty() || file.to_string_lossy().contains(":memory:") {
+        return None;
+    }
+    let mut pools = SQLITE_WRITER_POOLS.lock().ok()?;
+    let pools = pools.get_or_insert_with(Default::default);
+    let writers = pools.entry(file).or_insert_with(|| {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(SQLITE_WRITERS)
+            .min_connections(0)
+            // A writer queued this long behind others answers UNAVAILABLE too.
+            .acquire_timeout(Duration::from_secs(10))
+            .idle_timeout(Duration::from_secs(60))
+            .connect_lazy_with((*options).clone().busy_timeout(SQLITE_WRITE_BUSY));
+        SqlxSqliteConnector::from_sqlx_sqlite_pool(pool)
+    });
+    Some(writers.clone())
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
-/// (`BEGIN IMMEDIATE`), so two writers queue instead of failing when both upgrade a read lock.
+/// (`BEGIN IMMEDIATE`), so two writers queue instead of failing when both upgrade a read lock,
+/// on a connection of the writers' pool ([`SQLITE_WRITERS`]), so waiting writers never take the
+/// readers' connections.
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let writers = sqlite_writers(db);
+    writers
+        .as_ref()
+        .unwrap_or(db)
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
 }
 
 /// A raw statement written with `?` placeholders, numbered `$1, $2, …` for PostgreSQL.

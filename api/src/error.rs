@@ -79,6 +79,7 @@ impl AppError {
             AppError::TooComplex(_) => "QUERY_TOO_COMPLEX",
             AppError::RateLimited => "RATE_LIMITED",
             AppError::Database(err) if is_unique_violation(err) => "CONFLICT",
+            AppError::Database(err) if is_unavailable(err) => "UNAVAILABLE",
             AppError::Database(_) | AppError::Internal(_) => "INTERNAL",
         }
     }
@@ -90,6 +91,7 @@ impl AppError {
             "CONFLICT" if matches!(self, AppError::Database(_)) => {
                 "this record already exists".to_owned()
             }
+            "UNAVAILABLE" => unavailable_message(),
             _ => self.message(),
         }
     }
@@ -109,6 +111,47 @@ impl AppError {
             AppError::Database(err) => format!("database error: {err}"),
         }
     }
+}
+
+/// Seconds a client is told to wait before retrying when the database is busy or unreachable:
+/// long enough for a lock to pass or a database restart to finish, short enough for a person.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
+/// The message of `UNAVAILABLE`.
+pub fn unavailable_message() -> String {
+    format!("the database is busy or unreachable; try again in {RETRY_AFTER_SECS} s")
+}
+
+/// Whether a database error means "busy or unreachable, try again" rather than a fault: no
+/// connection to be had (pool time-out, refused, closed, reset), SQLite's lock still taken after
+/// the busy timeout (`SQLITE_BUSY`, `SQLITE_LOCKED` and their extended codes), or PostgreSQL
+/// shutting down, starting up, out of reach, or refusing a lock, deadlock or serialisation.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx};
+    let sqlx_error = match err {
+        // No connection to be had, whatever the driver's reason.
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match &**sqlx_error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| unavailable_code(&code)),
+        _ => false,
+    }
+}
+
+/// SQLite's numeric result codes (primary code in the low byte) and PostgreSQL's SQLSTATEs.
+fn unavailable_code(code: &str) -> bool {
+    if let Ok(sqlite) = code.parse::<i64>() {
+        return matches!(sqlite & 0xff, 5 | 6);
+    }
+    code.starts_with("08")
+        || code.starts_with("57P")
+        || matches!(code, "55P03" | "40001" | "40P01" | "53300")
 }
 
 /// The message of an internal error: nothing but the request id to quote.
@@ -148,6 +191,7 @@ impl From<AppError> for async_graphql::Error {
                     field: Some(field), ..
                 } => ext.set("field", field.as_str()),
                 _ if code == "INTERNAL" => ext.set("requestId", crate::request_id::current()),
+                _ if code == "UNAVAILABLE" => ext.set("retryAfter", RETRY_AFTER_SECS),
                 _ => {}
             }
         })

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod audit_journal;
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -20,9 +20,11 @@ use super::{
     caller::{Caller, Refusal},
     media::{Media, accepts_html, negotiate},
     request::{self, Malformed, Operation, Operations},
-    responses::{graphql_error, graphql_internal},
+    responses::{graphql_error, graphql_internal, with_retry_after},
 };
+use crate::error::{RETRY_AFTER_SECS, unavailable_message};
 use crate::{app::AppState, graphql::loaders::FetchQueue};
+use std::time::Duration;
 
 /// `POST /graphql`: a GraphQL request (or batch) of one caller.
 pub async fn post(
@@ -161,6 +163,10 @@ async fn execute(
     };
     let mut response = fetches.drive(state.schema.execute_batch(batch)).await;
     if let Err(err) = caller.audit.flush(&state.db).await {
+        // Pupil data goes out only once its reading is on record; a busy database says so.
+        if crate::error::is_unavailable(&err) {
+            return Err(unavailable());
+        }
         return Err(graphql_internal(&format!("audit log write failed: {err}")));
     }
     add_error_codes(&mut response);
@@ -175,6 +181,9 @@ fn answer(response: BatchResponse, media: Media) -> Response {
         BatchResponse::Single(single) if never_ran(single) => {
             refused_status(first_code(single), media)
         }
+        BatchResponse::Single(single) if nothing_but_unavailable(single) => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         _ => StatusCode::OK,
     };
     let body = match &response {
@@ -187,6 +196,9 @@ fn answer(response: BatchResponse, media: Media) -> Response {
         return graphql_internal("the answer could not be serialised");
     };
     let mut http = (status, body).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        http = with_retry_after(http, Duration::from_secs(RETRY_AFTER_SECS));
+    }
     http.headers_mut().extend(response.http_headers_iter());
     set_content_type(&mut http, media);
     if response.is_ok() {
@@ -198,6 +210,37 @@ fn answer(response: BatchResponse, media: Media) -> Response {
 /// Marks an answer of operations that all ran without an error (see [`cache_headers`]).
 #[derive(Clone, Copy)]
 struct NoErrors;
+
+/// An operation none of whose fields could be answered because the database was busy or
+/// unreachable (DESIGN.md: then HTTP 503 with `Retry-After`; a partial answer stays 200).
+fn nothing_but_unavailable(response: &async_graphql::Response) -> bool {
+    let unavailable = async_graphql::Value::from("UNAVAILABLE");
+    let no_field = match &response.data {
+        async_graphql::Value::Null => true,
+        async_graphql::Value::Object(fields) => {
+            fields.values().all(|v| *v == async_graphql::Value::Null)
+        }
+        _ => false,
+    };
+    no_field
+        && !response.errors.is_empty()
+        && response
+            .errors
+            .iter()
+            .all(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&unavailable))
+}
+
+/// `UNAVAILABLE` with HTTP 503 and `Retry-After`, for when the database is busy or unreachable.
+fn unavailable() -> Response {
+    with_retry_after(
+        graphql_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "UNAVAILABLE",
+            &unavailable_message(),
+        ),
+        Duration::from_secs(RETRY_AFTER_SECS),
+    )
+}
 
 /// An operation refused before execution: no data, and no error inside the operation.
 fn never_ran(response: &async_graphql::Response) -> bool {

@@ -26,6 +26,10 @@ pub async fn list(
     page: PageArgs,
     want_total: bool,
 ) -> AppResult<Page<audit_event::Model>> {
+    // Reads journalled on SQLite are moved in first; behind an import, what is there is shown.
+    if let Err(err) = crate::audit_journal::drain(db).await {
+        tracing::warn!(error = %err, "audit records still in the journal are not listed yet");
+    }
     let mut condition = Condition::all();
     if let Some(subject) = &filter.subject {
         condition = condition.add(audit_event::Column::Subject.eq(subject.as_str()));
