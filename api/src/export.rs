@@ -1,6 +1,6 @@
 //! The CSV of `GET /export/transition-stats.csv`: the same statistics as `transitionStats`, for
-//! integration scripts and scheduled jobs. Same token, same scope, same suppression: a hidden
-//! count is an empty field.
+//! integration scripts and scheduled jobs. Same token, same scope, same protected values (the
+//! cell keys of the same pupils): a hidden count is an empty field.
 //!
 //! Query parameters mirror the GraphQL arguments: `regionCode`, `voSchoolBrin`, `mboSchoolBrin`,
 //! `cohorts`, `leerlabCode`, `leerweg`, `level`, `groupBy`; lists repeat the parameter or use commas.
@@ -11,7 +11,10 @@ use crate::{
     auth::{Viewer, policy},
     domain::Leerweg,
     error::AppError,
-    service::statistics::{self, Dimension, GroupKey, StatsFilter, StatsRow},
+    service::{
+        disclosure::Disclosure,
+        statistics::{self, Dimension, GroupKey, Measure, StatsFilter, StatsRow},
+    },
 };
 
 const DIMENSIONS: [(Dimension, &str, &str); 8] = [
@@ -25,34 +28,20 @@ const DIMENSIONS: [(Dimension, &str, &str); 8] = [
     (Dimension::Leerlab, "LEERLAB", "leerlab_code"),
 ];
 
-const MEASURE_COLUMNS: [&str; 11] = [
-    "leavers",
-    "enrolled",
-    "not_enrolled",
-    "retained",
-    "switched",
-    "dropped_out",
-    "chose_before_exam",
-    "choice_matched",
-    "below_expected_level",
-    "at_expected_level",
-    "above_expected_level",
-];
-
 /// The CSV of `transitionStats` for `viewer`, filtered and grouped by the query parameters.
 pub async fn transition_stats_csv(
     db: &DatabaseConnection,
     viewer: &Viewer,
     params: &[(String, String)],
-    min_cell: i64,
+    disclosure: &Disclosure,
 ) -> Result<String, AppError> {
     policy::check_root_field(viewer, "Query", "transitionStats")?;
     let (filter, dims) = parse(params)?;
-    let table = statistics::transition_stats(db, viewer, &filter, &dims, min_cell).await?;
+    let table = statistics::transition_stats(db, viewer, &filter, &dims, disclosure).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = vec!["row"];
     header.extend(dims.iter().map(|d| column_of(*d)));
-    header.extend(MEASURE_COLUMNS);
+    header.extend(Measure::ALL.map(Measure::csv_column));
     writer
         .write_record(&header)
         .map_err(|e| AppError::internal(e.to_string()))?;

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
-pub use http::router;
+pub use http::{router, serve as serve_http};
 
 use crate::{
     app::AppState,
@@ -91,13 +91,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
             source,
         })?;
     tracing::info!(address = %args.listen, "Leerroute is serving GraphQL on /graphql");
-    axum::serve(
-        listener,
-        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(CommandError::Serve)
+    http::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(CommandError::Serve)
 }
 
 async fn shutdown_signal() {
@@ -232,11 +228,13 @@ pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
 /// `leerroute rebuild`: every transition and summary table recomputed from the pupil records,
 /// holding the import lock.
 pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
+    let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
-    let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild")).await?;
+    let keys = service::disclosure::RecordKeys::new(&secrets.link);
+    let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild"), &keys).await?;
     Ok(format!(
-        "rebuilt the transitions of {} leavers ({} changed) and the summary tables of {} cohort(s)",
-        rebuilt.leavers, rebuilt.transitions_changed, rebuilt.cohorts
+        "rebuilt the transitions of {} leavers ({} changed), {} record key(s) and the summary tables of {} cohort(s)",
+        rebuilt.leavers, rebuilt.transitions_changed, rebuilt.record_keys, rebuilt.cohorts
     ))
 }
 

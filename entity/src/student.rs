@@ -23,6 +23,8 @@ pub struct Model {
     pub window_start: Date,
     pub window_end: Date,
     pub import_run: i64,
+    /// The pupil's record key for disclosure control, masked (-1 until filled in).
+    pub record_key: i16,
     pub updated_at: DateTimeUtc,
     pub year: i16,
     pub status: String,

@@ -11,6 +11,7 @@ mod m20261128_000003_pupils;
 mod m20261128_000004_statistics;
 mod m20261128_000005_activities;
 mod m20261202_000004_imports;
+mod m20261202_000010_cell_keys;
 mod m20261202_000013_pipeline;
 mod util;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_activities::Migration),
             Box::new(m20261202_000004_imports::Migration),
             Box::new(m20261202_000013_pipeline::Migration),
+            Box::new(m20261202_000010_cell_keys::Migration),
         ]
     }
 }

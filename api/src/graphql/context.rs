@@ -22,6 +22,8 @@ pub struct Settings {
     pub min_cell: i64,
     /// Key that pseudonymises PGNs in uploads.
     pub link_secret: String,
+    /// Record keys and the smallest count shown, for protected statistics.
+    pub disclosure: crate::service::disclosure::Disclosure,
 }
 
 fn get<'a, T: Send + Sync + 'static>(ctx: &'a Context<'_>, what: &str) -> AppResult<&'a T> {

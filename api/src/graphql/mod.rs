@@ -83,6 +83,10 @@ pub fn build_schema(
     .data(context::Settings {
         min_cell: service.min_cell,
         link_secret: link_secret.unwrap_or_default().to_owned(),
+        disclosure: crate::service::disclosure::Disclosure::new(
+            link_secret.unwrap_or_default(),
+            service.min_cell,
+        ),
     });
     if let Some(db) = db {
         builder = builder.data(db);

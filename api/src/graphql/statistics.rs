@@ -8,7 +8,7 @@ use crate::{
     error::AppResult,
     service::needs::{NeedsDimension, NeedsFilter},
     service::statistics::{
-        self as service, Dimension, GroupKey, StatsFilter, StatsRow, StatsTable,
+        self as service, Dimension, GroupKey, Measure, StatsFilter, StatsRow, StatsTable,
     },
 };
 
@@ -92,17 +92,22 @@ impl TransitionStatsKey {
     }
 }
 
-/// Counts of one group (or the total). A count is null when it is suppressed: it is small
-/// (1 to `minCellSize - 1`) or it would let a small count be recomputed. Admins see every count.
+/// Counts of one group (or the total). Exact for admin and for school_staff whose filter names
+/// their own school; for everyone else each count is protected (DESIGN.md section 4): moved by
+/// -2 to +2 according to the secret keys of the pupils it counts (the same pupils always get the
+/// same value, whichever query asks), 0 only when it is 0, and null when it would be 1 to
+/// `minCellSize - 1`. Protected rows and counts need not add up (to `total`, or `enrolled +
+/// notEnrolled` to `leavers`): each is protected on its own, which is what keeps differences of
+/// published counts from revealing a small one.
 pub struct TransitionStatsRow(pub StatsRow);
 
 impl TransitionStatsRow {
-    fn get(&self, measure: usize) -> Option<i64> {
-        self.0.values[measure]
+    fn get(&self, measure: Measure) -> Option<i64> {
+        self.0.get(measure)
     }
 
-    /// `count / base`, null when either is suppressed or the base is zero.
-    fn rate(&self, count: usize, base: usize) -> Option<f64> {
+    /// `count / base` of the published counts, null when either is null or the base is zero.
+    fn rate(&self, count: Measure, base: Measure) -> Option<f64> {
         match (self.get(count), self.get(base)) {
             (Some(c), Some(b)) if b > 0 => Some(c as f64 / b as f64),
             _ => None,
@@ -110,8 +115,13 @@ impl TransitionStatsRow {
     }
 }
 
-/// Counts of one group (or the total). A count is null when it is suppressed: it is small
-/// (1 to `minCellSize - 1`) or it would let a small count be recomputed. Admins see every count.
+/// Counts of one group (or the total). Exact for admin and for school_staff whose filter names
+/// their own school; for everyone else each count is protected (DESIGN.md section 4): moved by
+/// -2 to +2 according to the secret keys of the pupils it counts (the same pupils always get the
+/// same value, whichever query asks), 0 only when it is 0, and null when it would be 1 to
+/// `minCellSize - 1`. Protected rows and counts need not add up (to `total`, or `enrolled +
+/// notEnrolled` to `leavers`): each is protected on its own, which is what keeps differences of
+/// published counts from revealing a small one.
 #[Object]
 impl TransitionStatsRow {
     /// The group.
@@ -121,94 +131,94 @@ impl TransitionStatsRow {
 
     /// vmbo leavers in the group.
     async fn leavers(&self) -> Option<i64> {
-        self.get(0)
+        self.get(Measure::Leavers)
     }
 
     /// Leavers who enrolled at mbo in the school year after leaving.
     async fn enrolled(&self) -> Option<i64> {
-        self.get(1)
+        self.get(Measure::Enrolled)
     }
 
     /// Leavers without such an enrolment (`leavers - enrolled`).
     async fn not_enrolled(&self) -> Option<i64> {
-        self.get(2)
+        self.get(Measure::NotEnrolled)
     }
 
     /// Enrolled and neither switched nor dropped out within 365 days.
     async fn retained(&self) -> Option<i64> {
-        self.get(3)
+        self.get(Measure::Retained)
     }
 
     /// Switched within 365 days of enrolling.
     async fn switched(&self) -> Option<i64> {
-        self.get(4)
+        self.get(Measure::Switched)
     }
 
     /// Dropped out within 365 days of enrolling.
     async fn dropped_out(&self) -> Option<i64> {
-        self.get(5)
+        self.get(Measure::DroppedOut)
     }
 
     /// Leavers who chose a programme before their exam.
     async fn chose_before_exam(&self) -> Option<i64> {
-        self.get(6)
+        self.get(Measure::ChoseBeforeExam)
     }
 
     /// Transitions to the programme the pupil had chosen.
     async fn choice_matched(&self) -> Option<i64> {
-        self.get(7)
+        self.get(Measure::ChoiceMatched)
     }
 
     /// Enrolled below the expected level (BB → 2, KB → 3, GL/TL → 4).
     async fn below_expected_level(&self) -> Option<i64> {
-        self.get(8)
+        self.get(Measure::BelowExpectedLevel)
     }
 
     /// Enrolled at the expected level.
     async fn at_expected_level(&self) -> Option<i64> {
-        self.get(9)
+        self.get(Measure::AtExpectedLevel)
     }
 
     /// Enrolled above the expected level.
     async fn above_expected_level(&self) -> Option<i64> {
-        self.get(10)
+        self.get(Measure::AboveExpectedLevel)
     }
 
     /// `enrolled / leavers`.
     async fn enrolled_rate(&self) -> Option<f64> {
-        self.rate(1, 0)
+        self.rate(Measure::Enrolled, Measure::Leavers)
     }
 
     /// `retained / enrolled`.
     async fn retained_rate(&self) -> Option<f64> {
-        self.rate(3, 1)
+        self.rate(Measure::Retained, Measure::Enrolled)
     }
 
     /// `switched / enrolled`.
     async fn switched_rate(&self) -> Option<f64> {
-        self.rate(4, 1)
+        self.rate(Measure::Switched, Measure::Enrolled)
     }
 
     /// `droppedOut / enrolled`.
     async fn dropped_out_rate(&self) -> Option<f64> {
-        self.rate(5, 1)
+        self.rate(Measure::DroppedOut, Measure::Enrolled)
     }
 
     /// `choseBeforeExam / leavers`.
     async fn chose_before_exam_rate(&self) -> Option<f64> {
-        self.rate(6, 0)
+        self.rate(Measure::ChoseBeforeExam, Measure::Leavers)
     }
 
     /// `choiceMatched / enrolled`.
     async fn choice_matched_rate(&self) -> Option<f64> {
-        self.rate(7, 1)
+        self.rate(Measure::ChoiceMatched, Measure::Enrolled)
     }
 }
 
-/// Transition statistics: one row per group, the total, and the suppression threshold.
+/// Transition statistics: one row per group, the total, and the smallest count shown.
 pub struct TransitionStats(pub StatsTable);
 
-/// Transition statistics: one row per group, the total, and the suppression threshold.
+/// Transition statistics: one row per group, the total, and the smallest count shown.
 #[Object]
 impl TransitionStats {
     /// One row per group, ordered by key.
@@ -221,12 +231,13 @@ impl TransitionStats {
             .collect()
     }
 
-    /// All groups together (the rows add up to it).
+    /// All groups together. Exact rows add up to it; protected rows need not (each count is
+    /// protected on its own, see the row).
     async fn total(&self) -> TransitionStatsRow {
         TransitionStatsRow(self.0.total.clone())
     }
 
-    /// Counts from 1 to `minCellSize - 1` are never published.
+    /// Counts from 1 to `minCellSize - 1` are never published (protected counts: null).
     async fn min_cell_size(&self) -> i64 {
         self.0.min_cell
     }
@@ -261,7 +272,7 @@ pub struct NeedsStatsKey {
 pub struct NeedCount {
     /// The need.
     pub need: Need,
-    /// Pupils who named it in any self-evaluation (null: suppressed).
+    /// Pupils who named it in any self-evaluation (protected like `transitionStats`; null: hidden).
     pub pupils: Option<i64>,
 }
 
@@ -270,7 +281,7 @@ pub struct NeedCount {
 pub struct NeedsStatsRow {
     /// The group.
     pub key: NeedsStatsKey,
-    /// Pupils with at least one self-evaluation (null: suppressed).
+    /// Pupils with at least one self-evaluation (protected like `transitionStats`; null: hidden).
     pub respondents: Option<i64>,
     /// Per need, the pupils who named it (a pupil may name several).
     pub needs: Vec<NeedCount>,
@@ -281,7 +292,7 @@ pub struct NeedsStatsRow {
 pub struct NeedsStats {
     /// One row per group.
     pub rows: Vec<NeedsStatsRow>,
-    /// All groups together.
+    /// All groups together (protected rows need not add up to it, see `transitionStats`).
     pub total: NeedsStatsRow,
     /// Counts from 1 to `minCellSize - 1` are never published.
     pub min_cell_size: i64,
@@ -312,7 +323,8 @@ pub struct StatisticsQuery;
 #[Object]
 impl StatisticsQuery {
     /// What became of vmbo leavers, grouped by any combination of dimensions (DESIGN.md section 4).
-    /// coordinator and integration: own region; school_staff: filtered to their own school; admin: all, unsuppressed.
+    /// coordinator and integration: own region, protected counts; school_staff: filtered to their own
+    /// school, exact; admin: all, exact. Protected rows need not add up to `total` (see the row).
     async fn transition_stats(
         &self,
         ctx: &Context<'_>,
@@ -331,7 +343,7 @@ impl StatisticsQuery {
             viewer(ctx)?,
             &filter,
             &group_by,
-            settings(ctx)?.min_cell,
+            &settings(ctx)?.disclosure,
         )
         .await?;
         Ok(TransitionStats(table))
@@ -357,13 +369,14 @@ impl StatisticsQuery {
             leerlab_code: f.leerlab_code,
             cohorts: f.cohorts.unwrap_or_default(),
         };
-        let min_cell = settings(ctx)?.min_cell;
+        let disclosure = &settings(ctx)?.disclosure;
+        let min_cell = disclosure.min_cell();
         let (rows, total) = crate::service::needs::needs_stats(
             db(ctx)?,
             viewer(ctx)?,
             &filter,
             &group_by,
-            min_cell,
+            disclosure,
         )
         .await?;
         Ok(NeedsStats {

@@ -13,7 +13,7 @@ use super::{
     caller::{Caller, Refusal},
     responses::text_error,
 };
-use crate::{app::AppState, error::AppError, export};
+use crate::{app::AppState, error::AppError, export, service::disclosure::Disclosure};
 
 pub async fn transition_stats_csv(
     State(state): State<Arc<AppState>>,
@@ -24,9 +24,8 @@ pub async fn transition_stats_csv(
         Ok(caller) => caller,
         Err(refusal) => return refusal.into_text(),
     };
-    let csv =
-        export::transition_stats_csv(&state.db, &caller.viewer, &params, state.service.min_cell)
-            .await;
+    let disclosure = Disclosure::new(&state.secrets.link, state.service.min_cell);
+    let csv = export::transition_stats_csv(&state.db, &caller.viewer, &params, &disclosure).await;
     match csv {
         Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
         Err(err) => error_text(&err),

@@ -11,6 +11,7 @@ use super::RowError;
 use crate::{
     domain::{Sector, valid_brin, valid_pgn},
     pseudonym::Pseudonymiser,
+    service::disclosure::RecordKeys,
 };
 
 /// What a school is, as far as an import needs to know.
@@ -35,6 +36,8 @@ pub struct Lookups {
     /// For a school_staff upload: the schools whose rows it may contain.
     pub allowed_schools: Option<HashSet<i64>>,
     pub pseudonymiser: Pseudonymiser,
+    /// The record keys of disclosure control, stored with every pupil record.
+    pub record_keys: RecordKeys,
     /// The service's today: no status date may lie after it.
     pub today: NaiveDate,
 }

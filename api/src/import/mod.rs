@@ -54,6 +54,7 @@ use crate::{
     error::{AppError, AppResult},
     ids,
     pseudonym::Pseudonymiser,
+    service::disclosure::RecordKeys,
 };
 
 /// Bad rows listed in an error; the count covers all of them.
@@ -440,6 +441,7 @@ async fn load_lookups(
         leerlabs,
         allowed_schools,
         pseudonymiser: Pseudonymiser::new(link_secret),
+        record_keys: RecordKeys::new(link_secret),
         today: viewer.today(),
     })
 }

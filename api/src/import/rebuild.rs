@@ -1,7 +1,8 @@
 //! `leerroute rebuild`: every leaver's transition and every cohort's summary tables recomputed
 //! from the pupil records, holding the import lock. Repairs what concurrent imports damaged
 //! before imports were serialised (double-counted summary rows, transitions never found), and
-//! is safe to run at any time: on a sound database it changes nothing.
+//! is safe to run at any time: on a sound database it changes nothing. It also fills in the
+//! record keys of pupil records that predate them (migration m20261202_000010).
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
@@ -9,7 +10,13 @@ use super::{
     lock,
     transitions::{self, Affected},
 };
-use crate::{audit, auth::Viewer, db, error::AppResult};
+use crate::{
+    audit,
+    auth::Viewer,
+    db::{self, placeholders},
+    error::AppResult,
+    service::disclosure::RecordKeys,
+};
 
 /// What a rebuild did.
 #[derive(Clone, Debug, Default)]
@@ -18,20 +25,27 @@ pub struct Rebuilt {
     pub leavers: u64,
     /// Transitions that were wrong (inserted, corrected or deleted).
     pub transitions_changed: u64,
+    /// Pupil records whose record key was missing and is now filled in.
+    pub record_keys: u64,
     /// Cohorts whose summary tables were rebuilt.
     pub cohorts: usize,
 }
 
 /// Rebuilds transitions and summary tables in one transaction.
-pub async fn run(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Rebuilt> {
+pub async fn run(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    keys: &RecordKeys,
+) -> AppResult<Rebuilt> {
     let lock = lock::acquire(db, None).await?;
-    let result = locked(db, viewer).await;
+    let result = locked(db, viewer, keys).await;
     lock.release().await;
     result
 }
 
-async fn locked(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Rebuilt> {
+async fn locked(db: &DatabaseConnection, viewer: &Viewer, keys: &RecordKeys) -> AppResult<Rebuilt> {
     let txn = db::begin_write(db).await?;
+    let record_keys = fill_record_keys(&txn, keys).await?;
     let leavers = count(
         &txn,
         "SELECT COUNT(*) AS n FROM student WHERE status = 'LEFT'",
@@ -55,6 +69,7 @@ async fn locked(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Rebuilt> 
     let rebuilt = Rebuilt {
         leavers,
         transitions_changed: derived.transitions_changed,
+        record_keys,
         cohorts: cohorts.len(),
     };
     let target = format!(
@@ -70,6 +85,43 @@ async fn locked(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Rebuilt> 
         "rebuild done"
     );
     Ok(rebuilt)
+}
+
+/// Gives every pupil record without a record key (`-1`) its stored key, a batch at a time; the
+/// key needs the link secret, so SQL cannot compute it. Returns how many were filled.
+async fn fill_record_keys(db: &impl ConnectionTrait, keys: &RecordKeys) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let mut filled = 0;
+    loop {
+        let rows = db
+            .query_all_raw(db::statement(
+                backend,
+                "SELECT id, pseudonym FROM student WHERE record_key < 0 ORDER BY id LIMIT 10000",
+                vec![],
+            ))
+            .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut by_key: std::collections::BTreeMap<i16, Vec<sea_orm::Value>> = Default::default();
+        for row in &rows {
+            let id: i64 = row.try_get("", "id")?;
+            let pseudonym: String = row.try_get("", "pseudonym")?;
+            by_key
+                .entry(keys.stored_key(&pseudonym))
+                .or_default()
+                .push(id.into());
+        }
+        for (key, ids) in by_key {
+            let sql = format!(
+                "UPDATE student SET record_key = ? WHERE id IN ({})",
+                placeholders(ids.len())
+            );
+            let values = std::iter::once(key.into()).chain(ids).collect();
+            db::execute(db, &sql, values).await?;
+        }
+        filled += rows.len() as u64;
+    }
 }
 
 async fn count(db: &impl ConnectionTrait, sql: &str) -> Result<u64, DbErr> {

@@ -25,7 +25,7 @@ pub const COLUMNS: [&str; 9] = [
     "leerlab_code",
 ];
 
-const STAGE: [Column; 15] = [
+const STAGE: [Column; 16] = [
     column("pseudonym", "VARCHAR(64) NOT NULL"),
     column("region_id", "BIGINT NOT NULL"),
     column("school_id", "BIGINT NOT NULL"),
@@ -41,11 +41,12 @@ const STAGE: [Column; 15] = [
     column("window_start", "DATE NOT NULL"),
     column("window_end", "DATE NOT NULL"),
     column("status", "VARCHAR(9) NOT NULL"),
+    column("record_key", "SMALLINT NOT NULL"),
 ];
 
-/// Leavers go to `student`; region, cohort, `chose_before_exam` and the enrolment window follow
-/// from the compared columns. A leaver row makes a roster record `LEFT` (its values win); a
-/// record it creates gets `year` 4 (the column's default).
+/// Leavers go to `student`; region, cohort, `chose_before_exam`, the enrolment window and the
+/// record key follow from the compared columns and the identity. A leaver row makes a roster
+/// record `LEFT` (its values win); a record it creates gets `year` 4 (the column's default).
 static TARGET: Target = Target {
     table: "student",
     stage: "import_vo_stage",
@@ -129,6 +130,7 @@ impl ImportFormat for VoLeavers {
             check.finish(checked)?;
         let next = year.next();
         let identity = fingerprint(&(&pseudonym, year.0));
+        let record_key = lookups.record_keys.stored_key(&pseudonym);
         Ok(Staged {
             values: vec![
                 pseudonym.into(),
@@ -146,6 +148,7 @@ impl ImportFormat for VoLeavers {
                 next.first_day().into(),
                 next.last_day().into(),
                 StudentStatus::Left.as_str().into(),
+                record_key.into(),
             ],
             identity,
         })

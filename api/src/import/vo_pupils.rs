@@ -34,7 +34,7 @@ pub const COLUMNS: [&str; 7] = [
 
 /// The roster's values, then what a `student` row needs besides: the leaver columns hold
 /// placeholders (the API shows them only once the record is `LEFT`).
-const STAGE: [Column; 14] = [
+const STAGE: [Column; 15] = [
     column("pseudonym", "VARCHAR(64) NOT NULL"),
     column("region_id", "BIGINT NOT NULL"),
     column("school_id", "BIGINT NOT NULL"),
@@ -49,6 +49,7 @@ const STAGE: [Column; 14] = [
     column("chose_before_exam", "BOOLEAN NOT NULL"),
     column("window_start", "DATE NOT NULL"),
     column("window_end", "DATE NOT NULL"),
+    column("record_key", "SMALLINT NOT NULL"),
 ];
 
 /// What a roster row may change on a record that is still `IN_SCHOOL`.
@@ -131,6 +132,7 @@ impl ImportFormat for VoPupils {
             check.finish(checked)?;
         let next = school_year.next();
         let identity = fingerprint(&(&pseudonym, school_year.0));
+        let record_key = lookups.record_keys.stored_key(&pseudonym);
         Ok(Staged {
             values: vec![
                 pseudonym.into(),
@@ -147,6 +149,7 @@ impl ImportFormat for VoPupils {
                 false.into(),
                 next.first_day().into(),
                 next.last_day().into(),
+                record_key.into(),
             ],
             identity,
         })

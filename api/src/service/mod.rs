@@ -5,6 +5,7 @@ pub mod activity;
 pub mod applications;
 pub mod audit_log;
 pub mod catalogue;
+pub mod disclosure;
 pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
@@ -13,7 +14,6 @@ pub mod planning;
 pub mod pupils;
 pub mod signals;
 pub mod statistics;
-pub mod suppression;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,

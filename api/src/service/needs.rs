@@ -1,13 +1,13 @@
 //! Needs statistics: how many pupils named each need in their self-evaluations, per group,
-//! with the scope and small-cell suppression of the transition statistics.
+//! with the scope and the cell-key protection of the transition statistics.
 
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::{
+    disclosure::{Cell, Disclosure, key_sum},
     statistics::{Dimension, GroupKey, RawKey, StatsFilter, describe_keys, resolve},
-    suppression::suppress,
 };
 use crate::{auth::Viewer, db::statement, domain::Need, error::AppResult};
 
@@ -42,14 +42,13 @@ pub struct NeedsFilter {
 }
 
 /// A needs table: per group the pupils who evaluated (column 0) and, per need in [`Need::ALL`]
-/// order, the pupils who named it; suppressed like transition statistics (needs overlap, so
-/// only the column totals are identities).
+/// order, the pupils who named it; each count protected by its cell key (every pupil counted once).
 pub async fn needs_stats(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &NeedsFilter,
     group_by: &[NeedsDimension],
-    min_cell: i64,
+    disclosure: &Disclosure,
 ) -> AppResult<(Vec<(GroupKey, Vec<Option<i64>>)>, Vec<Option<i64>>)> {
     let stats_filter = StatsFilter {
         region_code: filter.region_code.clone(),
@@ -65,7 +64,7 @@ pub async fn needs_stats(
             dims.push(*d);
         }
     }
-    let mut groups: Vec<(RawKey, Vec<i64>)> = Vec::new();
+    let mut groups: Vec<(RawKey, Vec<Cell>)> = Vec::new();
     if !resolved.empty {
         let conditions: Vec<String> = resolved
             .conditions
@@ -100,12 +99,14 @@ pub async fn needs_stats(
         } else {
             format!("{}, ", keys.join(", "))
         };
+        // One row per pupil (and need) counted, so the record keys add up once per pupil.
+        let keys = key_sum("s.record_key");
         let respondents_sql = format!(
-            "SELECT {key_select}CAST(COUNT(DISTINCT e.student_id) AS BIGINT) AS n FROM self_evaluation e JOIN student s ON s.id = e.student_id WHERE TRUE {where_clause} {}",
+            "SELECT {key_select}CAST(COUNT(*) AS BIGINT) AS n, {keys} AS k FROM student s WHERE EXISTS (SELECT 1 FROM self_evaluation e WHERE e.student_id = s.id) {where_clause} {}",
             group_by_clause("")
         );
         let needs_sql = format!(
-            "SELECT {key_select}n.need AS need, CAST(COUNT(DISTINCT n.student_id) AS BIGINT) AS n FROM self_evaluation_need n JOIN student s ON s.id = n.student_id WHERE TRUE {where_clause} {}",
+            "SELECT {key_select}n.need AS need, CAST(COUNT(*) AS BIGINT) AS n, {keys} AS k FROM (SELECT DISTINCT student_id, need FROM self_evaluation_need) n JOIN student s ON s.id = n.student_id WHERE TRUE {where_clause} {}",
             group_by_clause("n.need")
         );
         let backend = db.get_database_backend();
@@ -121,8 +122,8 @@ pub async fn needs_stats(
             let key = (0..dims.len())
                 .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
                 .collect::<Result<RawKey, DbErr>>()?;
-            let mut counts = vec![0i64; 1 + Need::ALL.len()];
-            counts[0] = row.try_get("", "n")?;
+            let mut counts = vec![Cell::default(); 1 + Need::ALL.len()];
+            counts[0] = Cell::new(row.try_get("", "n")?, row.try_get("", "k")?);
             index.insert(key.clone(), groups.len());
             groups.push((key, counts));
         }
@@ -138,7 +139,7 @@ pub async fn needs_stats(
                 continue;
             };
             if let Some(&g) = index.get(&key) {
-                groups[g].1[1 + position] = row.try_get("", "n")?;
+                groups[g].1[1 + position] = Cell::new(row.try_get("", "n")?, row.try_get("", "k")?);
             }
         }
     }
@@ -153,26 +154,20 @@ pub async fn needs_stats(
     let raw_keys: Vec<RawKey> = groups.iter().map(|(k, _)| k.clone()).collect();
     let keys = describe_keys(db, &as_stats_dims, &raw_keys).await?;
     let width = 1 + Need::ALL.len();
-    let mut cells: Vec<Vec<i64>> = groups.into_iter().map(|(_, counts)| counts).collect();
-    let total: Vec<i64> = (0..width)
-        .map(|m| cells.iter().map(|r| r[m]).sum())
+    let total: Vec<Cell> = (0..width)
+        .map(|m| groups.iter().map(|(_, cells)| cells[m]).sum())
         .collect();
-    cells.push(total);
-    let hidden = if viewer.is_admin() {
-        vec![vec![false; width]; cells.len()]
-    } else {
-        suppress(&cells, &[], min_cell)
-    };
-    let publish = |row: usize| -> Vec<Option<i64>> {
-        (0..width)
-            .map(|m| (!hidden[row][m]).then_some(cells[row][m]))
+    let publish = |cells: &[Cell]| -> Vec<Option<i64>> {
+        cells
+            .iter()
+            .map(|cell| disclosure.publish(resolved.exact, *cell))
             .collect()
     };
     let mut rows: Vec<(GroupKey, Vec<Option<i64>>)> = keys
         .into_iter()
-        .enumerate()
-        .map(|(i, key)| (key, publish(i)))
+        .zip(&groups)
+        .map(|(key, (_, cells))| (key, publish(cells)))
         .collect();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok((rows, publish(cells.len() - 1)))
+    Ok((rows, publish(&total)))
 }

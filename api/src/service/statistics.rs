@@ -1,19 +1,21 @@
-//! Transition and needs statistics (DESIGN.md section 4), computed in SQL and suppressed.
+//! Transition and needs statistics (DESIGN.md section 4), computed in SQL and protected by cell
+//! keys ([`super::disclosure`]).
 //!
 //! `transitionStats` reads the summary tables the import maintains (`stats_vo_cube` when every
 //! grouping and filter is on the vmbo side, `stats_mbo_cube` when on the mbo side), so a
 //! dashboard adds up pre-aggregated groups instead of every pupil; other combinations read the
-//! leavers and their transitions themselves.
+//! leavers and their transitions themselves. Beside every count the tables keep the sum of the
+//! stored record keys of the pupils counted, which is all a protected answer needs.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::LazyLock};
 
 use entity::{leerlab, school};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Value};
 
 use super::{
     catalogue,
+    disclosure::{Cell, Disclosure, key_sum},
     leerlab::leerlab_by_code,
-    suppression::{RowIdentity, suppress},
 };
 use crate::{
     auth::{Role, Viewer},
@@ -59,36 +61,85 @@ impl Dimension {
     }
 }
 
-/// The measures of a statistics row, in this order.
-pub const MEASURES: [&str; 11] = [
-    "leavers",
-    "enrolled",
-    "notEnrolled",
-    "retained",
-    "switched",
-    "droppedOut",
-    "choseBeforeExam",
-    "choiceMatched",
-    "belowExpectedLevel",
-    "atExpectedLevel",
-    "aboveExpectedLevel",
-];
+/// A published measure of a statistics row. The one list of them: rows hold their values in
+/// [`Measure::ALL`] order, the CSV export names its columns from it, and each says here how it
+/// follows from the stored counts (so its cell key covers exactly the pupils it counts).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Leavers,
+    Enrolled,
+    NotEnrolled,
+    Retained,
+    Switched,
+    DroppedOut,
+    ChoseBeforeExam,
+    ChoiceMatched,
+    BelowExpectedLevel,
+    AtExpectedLevel,
+    AboveExpectedLevel,
+}
 
-/// The identities within a row that suppression must respect.
-pub const ROW_IDENTITIES: &[RowIdentity] = &[
-    RowIdentity {
-        sum: 0,
-        parts: &[1, 2],
-    },
-    RowIdentity {
-        sum: 1,
-        parts: &[3, 4, 5],
-    },
-    RowIdentity {
-        sum: 1,
-        parts: &[8, 9, 10],
-    },
-];
+impl Measure {
+    pub const ALL: [Measure; 11] = [
+        Measure::Leavers,
+        Measure::Enrolled,
+        Measure::NotEnrolled,
+        Measure::Retained,
+        Measure::Switched,
+        Measure::DroppedOut,
+        Measure::ChoseBeforeExam,
+        Measure::ChoiceMatched,
+        Measure::BelowExpectedLevel,
+        Measure::AtExpectedLevel,
+        Measure::AboveExpectedLevel,
+    ];
+
+    /// The column of the CSV export.
+    pub fn csv_column(self) -> &'static str {
+        match self {
+            Measure::Leavers => "leavers",
+            Measure::Enrolled => "enrolled",
+            Measure::NotEnrolled => "not_enrolled",
+            Measure::Retained => "retained",
+            Measure::Switched => "switched",
+            Measure::DroppedOut => "dropped_out",
+            Measure::ChoseBeforeExam => "chose_before_exam",
+            Measure::ChoiceMatched => "choice_matched",
+            Measure::BelowExpectedLevel => "below_expected_level",
+            Measure::AtExpectedLevel => "at_expected_level",
+            Measure::AboveExpectedLevel => "above_expected_level",
+        }
+    }
+
+    /// The measure's cell from a group's stored cells. Differences are of a set and its subset
+    /// (`enrolled` within `leavers`; `switched` and `droppedOut`, disjoint, within `enrolled`).
+    fn cell(self, s: &Stored) -> Cell {
+        let [
+            leavers,
+            enrolled,
+            switched,
+            dropped_out,
+            chose,
+            matched,
+            below,
+            at,
+            above,
+        ] = *s;
+        match self {
+            Measure::Leavers => leavers,
+            Measure::Enrolled => enrolled,
+            Measure::NotEnrolled => leavers - enrolled,
+            Measure::Retained => enrolled - switched - dropped_out,
+            Measure::Switched => switched,
+            Measure::DroppedOut => dropped_out,
+            Measure::ChoseBeforeExam => chose,
+            Measure::ChoiceMatched => matched,
+            Measure::BelowExpectedLevel => below,
+            Measure::AtExpectedLevel => at,
+            Measure::AboveExpectedLevel => above,
+        }
+    }
+}
 
 /// Filters of `transitionStats`.
 #[derive(Clone, Debug, Default)]
@@ -115,14 +166,22 @@ pub struct GroupKey {
     pub leerlab_code: Option<String>,
 }
 
-/// One published row: counts in [`MEASURES`] order, `None` where suppressed.
+/// One published row: counts in [`Measure::ALL`] order, `None` where hidden.
 #[derive(Clone, Debug)]
 pub struct StatsRow {
     pub key: GroupKey,
     pub values: Vec<Option<i64>>,
 }
 
-/// A published table: the groups, their total, and the suppression threshold used.
+impl StatsRow {
+    /// The published value of one measure.
+    pub fn get(&self, measure: Measure) -> Option<i64> {
+        self.values[measure as usize]
+    }
+}
+
+/// A published table: the groups, their total, and the smallest count shown. Each row and the
+/// total are protected on their own, so protected rows need not add up to the total.
 #[derive(Clone, Debug)]
 pub struct StatsTable {
     pub rows: Vec<StatsRow>,
@@ -138,6 +197,9 @@ pub(super) struct Resolved {
     pub(super) empty: bool,
     /// The fact columns the conditions use (to pick a summary table that has them).
     columns: Vec<&'static str>,
+    /// The caller gets exact counts: admin, or school_staff whose filter names their own school
+    /// (every pupil counted is one they may read).
+    pub(super) exact: bool,
 }
 
 impl Resolved {
@@ -147,6 +209,7 @@ impl Resolved {
             values: Vec::new(),
             empty: false,
             columns: Vec::new(),
+            exact: false,
         }
     }
 
@@ -208,7 +271,7 @@ pub(super) async fn resolve(
         None => None,
     };
     match viewer.role() {
-        Role::Admin => {}
+        Role::Admin => resolved.exact = true,
         Role::Coordinator | Role::Integration | Role::Rmc => {
             let own = viewer.region_id.ok_or(AppError::Forbidden)?;
             if filter.region_code.is_some() && region_id != Some(own) {
@@ -228,6 +291,7 @@ pub(super) async fn resolve(
             if !own_school_filter {
                 return Err(AppError::Forbidden);
             }
+            resolved.exact = true;
         }
         _ => return Err(AppError::Forbidden),
     }
@@ -281,13 +345,14 @@ pub(super) async fn resolve(
     Ok(resolved)
 }
 
-/// `transitionStats(filter, groupBy)`: counts per group, their total, suppressed for all but admin.
+/// `transitionStats(filter, groupBy)`: counts per group and their total, exact for admin and a
+/// school's own staff, protected for everyone else.
 pub async fn transition_stats(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &StatsFilter,
     group_by: &[Dimension],
-    min_cell: i64,
+    disclosure: &Disclosure,
 ) -> AppResult<StatsTable> {
     let mut dims: Vec<Dimension> = Vec::new();
     for d in group_by {
@@ -303,83 +368,58 @@ pub async fn transition_stats(
     };
     let raw_keys: Vec<RawKey> = groups.iter().map(|(key, _)| key.clone()).collect();
     let keys = describe_keys(db, &dims, &raw_keys).await?;
-    let mut cells: Vec<Vec<i64>> = groups.iter().map(|(_, counts)| measures(counts)).collect();
-    let total = (0..MEASURES.len())
-        .map(|m| cells.iter().map(|row| row[m]).sum())
-        .collect();
-    cells.push(total);
-    let hidden = if viewer.is_admin() {
-        vec![vec![false; MEASURES.len()]; cells.len()]
-    } else {
-        suppress(&cells, ROW_IDENTITIES, min_cell)
-    };
-    let publish = |row: usize| -> Vec<Option<i64>> {
-        (0..MEASURES.len())
-            .map(|m| (!hidden[row][m]).then_some(cells[row][m]))
-            .collect()
+    let mut total: Stored = [Cell::default(); 9];
+    for (_, stored) in &groups {
+        for (t, cell) in total.iter_mut().zip(stored) {
+            *t = *t + *cell;
+        }
+    }
+    let publish = |key: GroupKey, stored: &Stored| StatsRow {
+        key,
+        values: Measure::ALL
+            .iter()
+            .map(|m| disclosure.publish(resolved.exact, m.cell(stored)))
+            .collect(),
     };
     let mut rows: Vec<StatsRow> = keys
         .into_iter()
-        .enumerate()
-        .map(|(i, key)| StatsRow {
-            key,
-            values: publish(i),
-        })
+        .zip(&groups)
+        .map(|(key, (_, stored))| publish(key, stored))
         .collect();
     rows.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(StatsTable {
         rows,
-        total: StatsRow {
-            key: GroupKey::default(),
-            values: publish(cells.len() - 1),
-        },
-        min_cell,
+        total: publish(GroupKey::default(), &total),
+        min_cell: disclosure.min_cell(),
     })
 }
 
-/// Raw counts as stored: leavers, enrolled, switched, dropped_out, chose_before_exam,
-/// choice_matched, below, at, above.
-type Counts = [i64; 9];
+/// A group's stored cells, in [`STORED`] order.
+type Stored = [Cell; 9];
 
-/// The published measures of a group, derived from its stored counts.
-fn measures(c: &Counts) -> Vec<i64> {
-    let [
-        leavers,
-        enrolled,
-        switched,
-        dropped_out,
-        chose,
-        matched,
-        below,
-        at,
-        above,
-    ] = *c;
-    vec![
-        leavers,
-        enrolled,
-        leavers - enrolled,
-        enrolled - switched - dropped_out,
-        switched,
-        dropped_out,
-        chose,
-        matched,
-        below,
-        at,
-        above,
-    ]
-}
-
-const STORED: [&str; 9] = [
-    "leavers",
-    "enrolled",
-    "switched",
-    "dropped_out",
-    "chose_before_exam",
-    "choice_matched",
-    "below_expected",
-    "at_expected",
-    "above_expected",
+/// The counts the summary tables keep, each with the condition (over a leaver `s` and their
+/// transition `t`) under which a leaver is counted. Each also has a `<name>_keys` column: the sum
+/// of the stored record keys of the leavers counted.
+const STORED: [(&str, &str); 9] = [
+    ("leavers", "TRUE"),
+    ("enrolled", "t.student_id IS NOT NULL"),
+    ("switched", "t.switched_first_year"),
+    ("dropped_out", "t.dropped_out_first_year"),
+    ("chose_before_exam", "s.chose_before_exam"),
+    ("choice_matched", "t.choice_matched"),
+    ("below_expected", "t.level_vs_expected < 0"),
+    ("at_expected", "t.level_vs_expected = 0"),
+    ("above_expected", "t.level_vs_expected > 0"),
 ];
+
+/// The stored columns, counts then key sums: `leavers, …, leavers_keys, …`.
+fn stored_columns() -> Vec<String> {
+    STORED
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .chain(STORED.iter().map(|(name, _)| format!("{name}_keys")))
+        .collect()
+}
 
 /// Raw values of the grouped columns of one group.
 pub(super) type RawKey = Vec<Option<String>>;
@@ -388,16 +428,16 @@ async fn query_groups(
     db: &impl ConnectionTrait,
     resolved: &Resolved,
     dims: &[Dimension],
-) -> AppResult<Vec<(RawKey, Counts)>> {
+) -> AppResult<Vec<(RawKey, Stored)>> {
     let table = source(resolved, dims);
     let columns: Vec<String> = dims
         .iter()
         .enumerate()
         .map(|(i, d)| format!("CAST({} AS VARCHAR(64)) AS k{i}", d.column()))
         .collect();
-    let sums: Vec<String> = STORED
+    let sums: Vec<String> = stored_columns()
         .iter()
-        .map(|m| format!("CAST(COALESCE(SUM({m}), 0) AS BIGINT) AS {m}"))
+        .map(|c| format!("{} AS {c}", key_sum(c)))
         .collect();
     let group: Vec<&str> = dims.iter().map(|d| d.column()).collect();
     let select: Vec<String> = columns.into_iter().chain(sums).collect();
@@ -421,12 +461,15 @@ async fn query_groups(
         let key = (0..dims.len())
             .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
             .collect::<Result<Vec<_>, DbErr>>()?;
-        let mut counts = [0i64; 9];
-        for (slot, name) in counts.iter_mut().zip(STORED) {
-            *slot = row.try_get("", name)?;
+        let mut stored: Stored = [Cell::default(); 9];
+        for (cell, (name, _)) in stored.iter_mut().zip(STORED) {
+            *cell = Cell::new(
+                row.try_get("", name)?,
+                row.try_get("", &format!("{name}_keys"))?,
+            );
         }
-        if counts[0] > 0 {
-            groups.push((key, counts));
+        if stored[0].count > 0 {
+            groups.push((key, stored));
         }
     }
     Ok(groups)
@@ -485,21 +528,29 @@ pub(super) async fn describe_keys(
         .collect())
 }
 
-/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1 each), under the column names of the
-/// summary tables: the statistics of any group are the sums of these over its leavers.
-const FACTS: &str = "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
-    s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
-    t.school_id AS transition_school_id, t.crebo AS transition_crebo, t.level AS transition_level, \
-    1 AS leavers, \
-    CASE WHEN t.student_id IS NULL THEN 0 ELSE 1 END AS enrolled, \
-    CASE WHEN t.switched_first_year THEN 1 ELSE 0 END AS switched, \
-    CASE WHEN t.dropped_out_first_year THEN 1 ELSE 0 END AS dropped_out, \
-    CASE WHEN s.chose_before_exam THEN 1 ELSE 0 END AS chose_before_exam, \
-    CASE WHEN t.choice_matched THEN 1 ELSE 0 END AS choice_matched, \
-    CASE WHEN t.level_vs_expected < 0 THEN 1 ELSE 0 END AS below_expected, \
-    CASE WHEN t.level_vs_expected = 0 THEN 1 ELSE 0 END AS at_expected, \
-    CASE WHEN t.level_vs_expected > 0 THEN 1 ELSE 0 END AS above_expected \
-    FROM student s LEFT JOIN transition t ON t.student_id = s.id WHERE s.status = 'LEFT') facts";
+/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1 each) and the stored record key
+/// under each count it contributes to, under the column names of the summary tables: the
+/// statistics of any group are the sums of these over its leavers.
+static FACTS: LazyLock<String> = LazyLock::new(|| {
+    let measures: Vec<String> = STORED
+        .iter()
+        .map(|(name, condition)| {
+            format!(
+                "CASE WHEN {condition} THEN 1 ELSE 0 END AS {name}, \
+                 CASE WHEN {condition} THEN s.record_key ELSE 0 END AS {name}_keys"
+            )
+        })
+        .collect();
+    format!(
+        "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
+         s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
+         t.school_id AS transition_school_id, t.crebo AS transition_crebo, \
+         t.level AS transition_level, {} \
+         FROM student s LEFT JOIN transition t ON t.student_id = s.id \
+         WHERE s.status = 'LEFT') facts",
+        measures.join(", ")
+    )
+});
 
 /// The summary tables and the fact columns each one keeps.
 const CUBES: [(&str, &[&str]); 2] = [
@@ -529,6 +580,7 @@ const CUBES: [(&str, &[&str]); 2] = [
 /// The smallest source that has every column a query groups or filters by: a summary table,
 /// or else the facts themselves.
 fn source(resolved: &Resolved, dims: &[Dimension]) -> &'static str {
+    let facts: &'static str = FACTS.as_str();
     let mut needed = resolved
         .columns
         .iter()
@@ -538,7 +590,7 @@ fn source(resolved: &Resolved, dims: &[Dimension]) -> &'static str {
     CUBES
         .iter()
         .find(|(_, keys)| needed.iter().all(|c| keys.contains(c)))
-        .map_or(FACTS, |(table, _)| table)
+        .map_or(facts, |(table, _)| table)
 }
 
 /// Recomputes the summary tables for `cohorts` from the leavers and their transitions. The facts
@@ -551,10 +603,12 @@ pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Resu
     let values = || cohorts.iter().map(|c| Value::from(*c)).collect::<Vec<_>>();
     execute(db, "DROP TABLE IF EXISTS stats_facts", vec![]).await?;
     let copy = format!(
-        "CREATE TEMPORARY TABLE stats_facts AS SELECT * FROM {FACTS} WHERE cohort IN ({list})"
+        "CREATE TEMPORARY TABLE stats_facts AS SELECT * FROM {} WHERE cohort IN ({list})",
+        FACTS.as_str()
     );
     execute(db, &copy, values()).await?;
-    let sums: Vec<String> = STORED.iter().map(|m| format!("SUM({m})")).collect();
+    let stored = stored_columns();
+    let sums: Vec<String> = stored.iter().map(|m| format!("SUM({m})")).collect();
     for (table, keys) in CUBES {
         let keys = keys.join(", ");
         execute(
@@ -565,7 +619,7 @@ pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Resu
         .await?;
         let insert = format!(
             "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {} FROM stats_facts GROUP BY {keys}",
-            STORED.join(", "),
+            stored.join(", "),
             sums.join(", ")
         );
         execute(db, &insert, vec![]).await?;
