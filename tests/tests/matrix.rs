@@ -356,6 +356,12 @@ fn operations() -> Vec<Operation> {
             &[Student, Coach, SchoolStaff, Rmc, Admin],
         ),
         op(
+            "pipelineStats",
+            "{ pipelineStats(filter: {schoolYear: \"2024-2025\", voSchoolBrin: \"11AA\"}, groupBy: [YEAR]) { minCellSize } }",
+            none,
+            &[SchoolStaff, Coordinator, Integration, Rmc, Admin],
+        ),
+        op(
             "signals",
             "{ signals { totalCount } }",
             none,

@@ -69,6 +69,7 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         ("Query", "importRuns" | "importRun") => Roles(&[SchoolStaff]),
         ("Query", "applications") => Roles(PUPIL_READERS),
         ("Query", "signals") => Roles(&[Coach, SchoolStaff, Rmc]),
+        ("Query", "pipelineStats") => Roles(STATISTICS_READERS),
         ("Mutation", "updateSignal") => Roles(&[SchoolStaff, Rmc]),
         ("Mutation", "recordApplication" | "updateApplicationStatus") => Roles(&[SchoolStaff]),
         ("Subscription", "activityPublished") => Public,

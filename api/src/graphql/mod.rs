@@ -42,6 +42,7 @@ pub struct Query(
     activity::ActivityQuery,
     planning::PlanningQuery,
     pipeline::PipelineQuery,
+    pipeline::PipelineStatsQuery,
 );
 
 /// Every mutation of the service.

@@ -10,6 +10,7 @@ pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
 pub mod pipeline;
+pub mod pipeline_stats;
 pub mod planning;
 pub mod pupils;
 pub mod signals;

@@ -1,0 +1,423 @@
+//! `pipelineStats` (DESIGN.md 4b) from the summary tables of [`super::pipeline`]. Each count goes
+//! out with the sum of the stored record keys of the pupils it counts, for the cell-key method
+//! of section 4.
+
+use std::collections::HashMap;
+
+use entity::{leerlab, school};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Value};
+
+use super::{
+    catalogue,
+    disclosure::{Cell, Disclosure},
+    pipeline::APPLICATION_MEASURES,
+};
+use crate::{
+    auth::{Role, Viewer},
+    db::{placeholders, statement},
+    domain::{Leerweg, SchoolYear},
+    error::{AppError, AppResult},
+};
+
+/// A dimension to group `pipelineStats` by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[graphql(name = "PipelineDimension")]
+pub enum PipelineDimension {
+    /// The pupil's vmbo school.
+    VoSchool,
+    /// An mbo school applied to that school year (a pupil counts under each; null key: no
+    /// application).
+    MboSchool,
+    /// The vmbo leerweg.
+    Leerweg,
+    /// The leerlab (null key: none).
+    Leerlab,
+    /// The vmbo year (3 or 4).
+    Year,
+}
+
+impl PipelineDimension {
+    fn column(self) -> &'static str {
+        match self {
+            PipelineDimension::VoSchool => "p.school_id",
+            PipelineDimension::MboSchool => "m.mbo_school_id",
+            PipelineDimension::Leerweg => "p.leerweg",
+            PipelineDimension::Leerlab => "p.leerlab_id",
+            PipelineDimension::Year => "p.year",
+        }
+    }
+}
+
+/// The filters of `pipelineStats`.
+#[derive(Clone, Debug, Default)]
+pub struct PipelineFilter {
+    pub region_code: Option<String>,
+    pub vo_school_brin: Option<String>,
+    pub mbo_school_brin: Option<String>,
+    pub school_year: String,
+    pub year: Option<i32>,
+}
+
+/// The published key of a row: only the grouped dimensions are set.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PipelineKey {
+    pub vo_school_brin: Option<String>,
+    pub mbo_school_brin: Option<String>,
+    pub leerweg: Option<Leerweg>,
+    pub leerlab_code: Option<String>,
+    pub year: Option<i32>,
+}
+
+/// The figures of a row in [`MEASURES`] order; `None` where hidden.
+pub type Figures = [Option<i64>; 8];
+
+/// The figures, in the order of [`Figures`]: pupils, applied, appliedBeforeApril, offered,
+/// notAdmitted, withdrawn, enrolled, openSignals.
+pub const MEASURES: [&str; 8] = [
+    "pupils",
+    "applied",
+    "applied_before_april",
+    "offered",
+    "not_admitted",
+    "withdrawn",
+    "enrolled",
+    "open_signals",
+];
+
+#[derive(Clone, Debug)]
+pub struct PipelineRow {
+    pub key: PipelineKey,
+    pub figures: Figures,
+}
+
+#[derive(Clone, Debug)]
+pub struct PipelineTable {
+    pub rows: Vec<PipelineRow>,
+    pub total: PipelineRow,
+    pub min_cell: i64,
+}
+
+/// What a query reads, after the caller's scope is applied.
+struct Plan {
+    conditions: Vec<String>,
+    values: Vec<Value>,
+    /// The mbo schools of `mboSchoolBrin` (with colleges), if given.
+    mbo_schools: Option<Vec<i64>>,
+    exact: bool,
+    /// Nothing can match (an unknown code).
+    empty: bool,
+}
+
+/// The ids of a school and its locations or colleges; empty for an unknown BRIN.
+async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult<Vec<i64>> {
+    let Some(found) = catalogue::school_by_brin(db, brin).await? else {
+        return Ok(Vec::new());
+    };
+    let children = school::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|s| s.parent_id == Some(found.id))
+        .map(|s| s.id);
+    Ok(std::iter::once(found.id).chain(children).collect())
+}
+
+/// Scope (DESIGN.md sections 3, 4 and 4b): admin exact; school staff only with a filter naming
+/// their own school, exact only for vmbo staff whose `voSchoolBrin` is theirs; coordinator,
+/// integration and rmc their own region, protected.
+async fn plan(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &PipelineFilter,
+) -> AppResult<Plan> {
+    let year = SchoolYear::parse(&filter.school_year)
+        .ok_or_else(|| AppError::bad_input("schoolYear", "not a school year like 2025-2026"))?;
+    let mut plan = Plan {
+        conditions: vec!["p.cohort = ?".to_owned()],
+        values: vec![year.0.into()],
+        mbo_schools: None,
+        exact: viewer.is_admin(),
+        empty: false,
+    };
+    let region = match &filter.region_code {
+        Some(code) => Some(catalogue::region_by_code(db, code).await?.map(|r| r.id)),
+        None => None,
+    };
+    let vo = match &filter.vo_school_brin {
+        Some(brin) => Some(school_and_children(db, brin).await?),
+        None => None,
+    };
+    let mbo = match &filter.mbo_school_brin {
+        Some(brin) => Some(school_and_children(db, brin).await?),
+        None => None,
+    };
+    let own = |ids: &Option<Vec<i64>>| {
+        ids.as_ref()
+            .and_then(|ids| ids.first())
+            .is_some_and(|id| viewer.covers_school(*id))
+    };
+    match viewer.role() {
+        Role::Admin => {}
+        Role::Coordinator | Role::Integration | Role::Rmc => {
+            let home = viewer.region_id.ok_or(AppError::Forbidden)?;
+            if region.is_some_and(|r| r != Some(home)) {
+                return Err(AppError::Forbidden);
+            }
+            plan.conditions.push("p.region_id = ?".to_owned());
+            plan.values.push(home.into());
+        }
+        Role::SchoolStaff => {
+            if !own(&vo) && !own(&mbo) {
+                return Err(AppError::Forbidden);
+            }
+            plan.exact = own(&vo);
+        }
+        _ => return Err(AppError::Forbidden),
+    }
+    if let Some(region) = region {
+        match region {
+            Some(id) => {
+                plan.conditions.push("p.region_id = ?".to_owned());
+                plan.values.push(id.into());
+            }
+            None => plan.empty = true,
+        }
+    }
+    if let Some(ids) = vo {
+        plan.empty |= ids.is_empty();
+        plan.conditions.push(format!(
+            "p.school_id IN ({})",
+            placeholders(ids.len().max(1))
+        ));
+        plan.values.extend(ids.iter().map(|&id| Value::from(id)));
+        if ids.is_empty() {
+            plan.values.push(Value::from(-1i64));
+        }
+    }
+    if let Some(ids) = mbo {
+        plan.empty |= ids.is_empty();
+        plan.mbo_schools = Some(ids);
+    }
+    if let Some(y) = filter.year {
+        plan.conditions.push("p.year = ?".to_owned());
+        plan.values.push(y.into());
+    }
+    Ok(plan)
+}
+
+/// The FROM clause and the expression of every measure (a 0/1 per joined row), for a query that
+/// joins the per-school rows (`per_school`), the per-pupil rows of the filtered mbo schools, or
+/// neither.
+fn source(plan: &Plan, per_school: bool) -> (String, [String; 8], Vec<Value>) {
+    let mut values = Vec::new();
+    let mut from = "pipeline_pupil p JOIN student s ON s.id = p.student_id".to_owned();
+    let joined = per_school || plan.mbo_schools.is_some();
+    if joined {
+        let schools = match &plan.mbo_schools {
+            Some(ids) => {
+                values.extend(ids.iter().map(|&id| Value::from(id)));
+                format!(
+                    " WHERE mbo_school_id IN ({})",
+                    placeholders(ids.len().max(1))
+                )
+            }
+            None => String::new(),
+        };
+        if plan.mbo_schools.as_ref().is_some_and(|ids| ids.is_empty()) {
+            values.push(Value::from(-1i64));
+        }
+        let rows = if per_school {
+            format!("(SELECT * FROM pipeline_application{schools})")
+        } else {
+            // Each pupil once, over their applications to the filtered schools.
+            let maxes: Vec<String> = APPLICATION_MEASURES
+                .iter()
+                .map(|m| format!("MAX({m}) AS {m}"))
+                .collect();
+            format!(
+                "(SELECT student_id, NULL AS mbo_school_id, {} FROM pipeline_application{schools} GROUP BY student_id)",
+                maxes.join(", ")
+            )
+        };
+        let join = if plan.mbo_schools.is_some() {
+            "JOIN"
+        } else {
+            "LEFT JOIN"
+        };
+        from.push_str(&format!(" {join} {rows} m ON m.student_id = p.student_id"));
+    }
+    let measure = |m: &str| {
+        if joined {
+            format!("COALESCE(m.{m}, 0)")
+        } else {
+            format!("p.{m}")
+        }
+    };
+    let applied = if joined {
+        "CASE WHEN m.student_id IS NULL THEN 0 ELSE 1 END".to_owned()
+    } else {
+        "p.applied".to_owned()
+    };
+    let expressions = [
+        "1".to_owned(),
+        applied,
+        measure("applied_before_april"),
+        measure("offered"),
+        measure("not_admitted"),
+        measure("withdrawn"),
+        measure("enrolled"),
+        "p.open_signal".to_owned(),
+    ];
+    (from, expressions, values)
+}
+
+/// Adds up the figures per group in SQL: `(raw key, cells)` per group.
+async fn groups(
+    db: &impl ConnectionTrait,
+    plan: &Plan,
+    dims: &[PipelineDimension],
+) -> AppResult<Vec<(Vec<Option<String>>, [Cell; 8])>> {
+    let per_school = dims.contains(&PipelineDimension::MboSchool);
+    let (from, expressions, mut values) = source(plan, per_school);
+    let keys: Vec<String> = dims
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("CAST({} AS VARCHAR(64)) AS k{i}", d.column()))
+        .collect();
+    let sums: Vec<String> = expressions
+        .iter()
+        .zip(MEASURES)
+        .map(|(e, m)| {
+            format!(
+                "CAST(COALESCE(SUM({e}), 0) AS BIGINT) AS {m}, \
+                 CAST(COALESCE(SUM(({e}) * s.record_key), 0) AS BIGINT) AS {m}_keys"
+            )
+        })
+        .collect();
+    let mut sql = format!(
+        "SELECT {} FROM {from} WHERE {}",
+        keys.into_iter().chain(sums).collect::<Vec<_>>().join(", "),
+        plan.conditions.join(" AND ")
+    );
+    values.extend(plan.values.iter().cloned());
+    if !dims.is_empty() {
+        let columns: Vec<&str> = dims.iter().map(|d| d.column()).collect();
+        sql.push_str(&format!(" GROUP BY {}", columns.join(", ")));
+    }
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = (0..dims.len())
+            .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+            .collect::<Result<Vec<_>, DbErr>>()?;
+        let mut cells = [Cell::default(); 8];
+        for (cell, m) in cells.iter_mut().zip(MEASURES) {
+            *cell = Cell::new(row.try_get("", m)?, row.try_get("", &format!("{m}_keys"))?);
+        }
+        if cells[0].count > 0 {
+            found.push((key, cells));
+        }
+    }
+    Ok(found)
+}
+
+/// `pipelineStats`: rows per group (ordered by key), the total (each pupil once) and the
+/// smallest count shown.
+pub async fn pipeline_stats(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    disclosure: &Disclosure,
+    filter: &PipelineFilter,
+    dims: &[PipelineDimension],
+) -> AppResult<PipelineTable> {
+    let mut dims = dims.to_vec();
+    dims.dedup();
+    let plan = plan(db, viewer, filter).await?;
+    let publish =
+        |cells: &[Cell; 8]| -> Figures { cells.map(|cell| disclosure.publish(plan.exact, cell)) };
+    let min_cell = disclosure.min_cell();
+    if plan.empty {
+        return Ok(PipelineTable {
+            rows: Vec::new(),
+            total: PipelineRow {
+                key: PipelineKey::default(),
+                figures: publish(&[Cell::default(); 8]),
+            },
+            min_cell,
+        });
+    }
+    let total = groups(db, &plan, &[]).await?;
+    let total = total
+        .first()
+        .map_or([Cell::default(); 8], |(_, cells)| *cells);
+    let mut rows = Vec::new();
+    if !dims.is_empty() {
+        let found = groups(db, &plan, &dims).await?;
+        let names = Names::load(db, &dims).await?;
+        for (raw, cells) in found {
+            rows.push(PipelineRow {
+                key: names.key(&dims, &raw),
+                figures: publish(&cells),
+            });
+        }
+        rows.sort_by(|a, b| format!("{:?}", a.key).cmp(&format!("{:?}", b.key)));
+    }
+    Ok(PipelineTable {
+        rows,
+        total: PipelineRow {
+            key: PipelineKey::default(),
+            figures: publish(&total),
+        },
+        min_cell,
+    })
+}
+
+/// BRINs and leerlab codes of stored ids, for the published keys.
+struct Names {
+    brins: HashMap<String, String>,
+    codes: HashMap<String, String>,
+}
+
+impl Names {
+    async fn load(db: &impl ConnectionTrait, dims: &[PipelineDimension]) -> AppResult<Self> {
+        let mut names = Names {
+            brins: HashMap::new(),
+            codes: HashMap::new(),
+        };
+        if dims.iter().any(|d| {
+            matches!(
+                d,
+                PipelineDimension::VoSchool | PipelineDimension::MboSchool
+            )
+        }) {
+            for s in school::Entity::find().all(db).await? {
+                names.brins.insert(s.id.to_string(), s.brin);
+            }
+        }
+        if dims.contains(&PipelineDimension::Leerlab) {
+            for l in leerlab::Entity::find().all(db).await? {
+                names.codes.insert(l.id.to_string(), l.code);
+            }
+        }
+        Ok(names)
+    }
+
+    fn key(&self, dims: &[PipelineDimension], raw: &[Option<String>]) -> PipelineKey {
+        let mut key = PipelineKey::default();
+        for (dim, value) in dims.iter().zip(raw) {
+            let Some(value) = value else { continue };
+            match dim {
+                PipelineDimension::VoSchool => key.vo_school_brin = self.brins.get(value).cloned(),
+                PipelineDimension::MboSchool => {
+                    key.mbo_school_brin = self.brins.get(value).cloned()
+                }
+                PipelineDimension::Leerweg => key.leerweg = Leerweg::parse(value),
+                PipelineDimension::Leerlab => key.leerlab_code = self.codes.get(value).cloned(),
+                PipelineDimension::Year => key.year = value.parse().ok(),
+            }
+        }
+        key
+    }
+}
