@@ -11,6 +11,7 @@ mod m20261128_000003_pupils;
 mod m20261128_000004_statistics;
 mod m20261128_000005_activities;
 mod m20261202_000004_imports;
+mod m20261202_000011_pupil_data;
 mod util;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_statistics::Migration),
             Box::new(m20261128_000005_activities::Migration),
             Box::new(m20261202_000004_imports::Migration),
+            Box::new(m20261202_000011_pupil_data::Migration),
         ]
     }
 }
