@@ -32,6 +32,8 @@ pub enum Command {
     /// Recompute every transition and the summary tables from the pupil records (repairs a
     /// database written by concurrent imports before they were serialised).
     Rebuild(RebuildArgs),
+    /// Copy a SQLite database to FILE while the service runs (an online, consistent backup).
+    Backup(BackupArgs),
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
@@ -210,6 +212,14 @@ pub struct ImportArgs {
 
 #[derive(Args, Debug)]
 pub struct RebuildArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct BackupArgs {
+    /// The new file to write (must not exist).
+    pub file: PathBuf,
     #[command(flatten)]
     pub database: DatabaseArgs,
 }

@@ -4,9 +4,13 @@ use std::time::Duration;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait, Value,
+    DbErr, RuntimeErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    Value,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
+
+/// How long one attempt to reach the database may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Turns what a user typed into a URL sea-orm understands: a bare path means a SQLite file.
 pub fn normalise_url(url: &str) -> String {
@@ -53,14 +57,26 @@ pub fn default_pool_size(url: &str) -> u32 {
     }
 }
 
-/// As [`connect`], with at most `pool` connections.
+/// As [`connect`], with at most `pool` connections. Errors never carry the URL's password.
 pub async fn connect_with_pool(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
+    open_pool(url, pool).await.map_err(|err| {
+        DbErr::Conn(RuntimeErr::Internal(without_password(
+            &err.to_string(),
+            url,
+        )))
+    })
+}
+
+async fn open_pool(url: &str, pool: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let pool = pool.unwrap_or_else(|| default_pool_size(url)).max(1);
     let url = normalise_url(url);
+    if !is_sqlite(&url) {
+        probe_postgres(&url).await?;
+    }
     let mut options = ConnectOptions::new(url.clone());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
         .acquire_timeout(Duration::from_secs(30));
     if is_sqlite(&url) {
         options
@@ -78,6 +94,74 @@ pub async fn connect_with_pool(url: &str, pool: Option<u32>) -> Result<DatabaseC
         options.max_connections(pool).min_connections(1);
     }
     Database::connect(options).await
+}
+
+/// One connection tried before the pool is built: a pool retries until its acquire timeout and
+/// then says only "timed out", while one attempt fails at once with the reason ("connection
+/// refused", "password authentication failed", an unknown host).
+async fn probe_postgres(url: &str) -> Result<(), DbErr> {
+    use sea_orm::sqlx::{Connection, postgres::PgConnection};
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url)).await {
+        Ok(Ok(connection)) => {
+            let _ = connection.close().await;
+            Ok(())
+        }
+        Ok(Err(err)) => Err(DbErr::Conn(RuntimeErr::Internal(err.to_string()))),
+        Err(_) => Err(DbErr::Conn(RuntimeErr::Internal(format!(
+            "no answer from the database server within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        )))),
+    }
+}
+
+/// `message` with the password of `url` (as typed, and as the normalised URL) replaced by `***`.
+pub fn without_password(message: &str, url: &str) -> String {
+    let mut message = message.to_owned();
+    if let Some(password) = password_of(url).filter(|p| !p.is_empty()) {
+        message = message.replace(password, "***");
+    }
+    message
+}
+
+/// The password of `scheme://user:password@host/…`, if it has one.
+fn password_of(url: &str) -> Option<&str> {
+    let (_, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?']).next()?;
+    let (credentials, _) = authority.rsplit_once('@')?;
+    credentials.split_once(':').map(|(_, password)| password)
+}
+
+/// Refuses a SQLite database this process cannot write to (a read-only file, directory or
+/// `mode=ro`): otherwise the service would start "ready" and fail every write. A `DELETE` that
+/// matches nothing still needs SQLite's write lock, so it is refused exactly when writes are.
+pub async fn ensure_writable(db: &DatabaseConnection) -> Result<(), String> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return Ok(());
+    }
+    execute(
+        db,
+        "DELETE FROM seaql_migrations WHERE version = ?",
+        vec!["(write probe)".into()],
+    )
+    .await
+    .map(|_| ())
+    .map_err(|err| {
+        format!("the SQLite database cannot be written ({err}); leerroute needs write access to the file, its directory and its -wal and -shm files")
+    })
+}
+
+/// After a bulk write (the demo seed, an import): on SQLite the write-ahead log is copied into
+/// the database file, so that a copy of the `.db` alone holds the data; on PostgreSQL the planner
+/// gets fresh statistics (autovacuum analyses only after a while, and plans the imported tables'
+/// joins as if they were empty until then). Failures are logged, never fatal.
+pub async fn after_bulk_write(db: &DatabaseConnection) {
+    let sql = match db.get_database_backend() {
+        DbBackend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
+        _ => "ANALYZE",
+    };
+    if let Err(err) = db.execute_unprepared(sql).await {
+        tracing::warn!(error = %err, statement = sql, "could not tidy up after a bulk write");
+    }
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
@@ -153,5 +237,16 @@ mod tests {
             Some("dir/x.db".into())
         );
         assert!(!is_sqlite("postgres://u@h/db"));
+    }
+
+    #[test]
+    fn passwords_are_hidden() {
+        let url = "postgres://leerroute:s3cr%40t@db.example:5432/lr";
+        assert_eq!(
+            without_password(&format!("cannot reach '{url}'"), url),
+            "cannot reach 'postgres://leerroute:***@db.example:5432/lr'"
+        );
+        assert_eq!(password_of("postgres://u@h/db"), None);
+        assert_eq!(password_of("x.db"), None);
     }
 }

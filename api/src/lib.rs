@@ -34,7 +34,7 @@ pub use http::router;
 use crate::{
     app::AppState,
     auth::Role,
-    config::{DatabaseArgs, MigrateArgs, RebuildArgs, SeedArgs, ServeArgs, TokenArgs},
+    config::{BackupArgs, DatabaseArgs, MigrateArgs, RebuildArgs, SeedArgs, ServeArgs, TokenArgs},
     error::CommandError,
 };
 
@@ -54,6 +54,9 @@ pub async fn open_database_with_pool(
     Migrator::up(&db, None)
         .await
         .map_err(CommandError::Migrate)?;
+    db::ensure_writable(&db)
+        .await
+        .map_err(CommandError::Config)?;
     Ok(db)
 }
 
@@ -65,6 +68,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
         seed::demo(&db, &secrets.link)
             .await
             .map_err(|e| CommandError::Refused(format!("demo seed failed: {}", e.message())))?;
+        db::after_bulk_write(&db).await;
     }
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
     // Serve once publications of other replicas reach this one (or say why not).
@@ -135,10 +139,36 @@ pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
     seed::demo(&db, &secrets.link)
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
+    db::after_bulk_write(&db).await;
+    let _ = db.close().await;
     Ok(
         "demo regions AMS (Amsterdam) and HDW (Harderwijk) are loaded, with 240 demo pupils and their self-evaluations"
             .to_owned(),
     )
+}
+
+/// `leerroute backup FILE`: a consistent copy of a SQLite database while the service runs
+/// (`VACUUM INTO`: one read transaction, so writers carry on and the copy is one moment's state,
+/// compacted, without a `-wal` file). PostgreSQL has `pg_dump` for this.
+pub async fn backup(args: BackupArgs) -> Result<String, CommandError> {
+    if !db::is_sqlite(&args.database.database_url) {
+        return Err(CommandError::Config(
+            "`leerroute backup` copies a SQLite database; back up PostgreSQL with pg_dump".into(),
+        ));
+    }
+    if args.file.exists() {
+        return Err(CommandError::Config(format!(
+            "{} already exists; a backup never overwrites a file",
+            args.file.display()
+        )));
+    }
+    let db = open_database(&args.database).await?;
+    let target = args.file.to_string_lossy().into_owned();
+    db::execute(&db, "VACUUM INTO ?", vec![target.into()])
+        .await
+        .map_err(|err| CommandError::Refused(format!("backup failed: {err}")))?;
+    let _ = db.close().await;
+    Ok(format!("backed up the database to {}", args.file.display()))
 }
 
 /// `leerroute token`: a signed HS256 token.

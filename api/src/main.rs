@@ -13,13 +13,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => leerroute::serve(args).await.map(|()| None),
@@ -27,6 +21,7 @@ async fn main() -> ExitCode {
         Command::Seed(args) => leerroute::seed_demo(args).await.map(Some),
         Command::Import { kind } => leerroute::import_command(kind).await.map(Some),
         Command::Rebuild(args) => leerroute::rebuild(args).await.map(Some),
+        Command::Backup(args) => leerroute::backup(args).await.map(Some),
         Command::Token(args) => leerroute::mint_token(args).map(Some),
         Command::Schema => Ok(Some(leerroute::graphql::sdl())),
     };
@@ -41,5 +36,21 @@ async fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs on stderr: coloured for a terminal, plain text for a file or a journal, one JSON object
+/// per line with `LEERROUTE_LOG_FORMAT=json` (for log collectors). Read here, before the command
+/// line, because logging starts first.
+fn init_logging() {
+    use std::io::IsTerminal;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match std::env::var("LEERROUTE_LOG_FORMAT").as_deref() {
+        Ok("json") => builder.json().init(),
+        _ => builder.with_ansi(std::io::stderr().is_terminal()).init(),
     }
 }

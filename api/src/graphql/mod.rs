@@ -14,6 +14,7 @@ pub mod imports;
 pub mod leerlab;
 pub mod loaders;
 pub mod node;
+pub mod nul;
 pub mod planning;
 pub mod pupils;
 pub mod root_policy;
@@ -73,6 +74,7 @@ pub fn build_schema(
         Subscription::default(),
     )
     .extension(depth::DepthLimit(service.max_depth))
+    .extension(nul::RefuseNul)
     .limit_complexity(service.max_complexity)
     .data(service.clock.clock())
     .data(context::Settings {

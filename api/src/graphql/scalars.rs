@@ -1,7 +1,7 @@
 //! Scalars of the schema that async-graphql does not name the way DESIGN.md does.
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// A calendar date in ISO 8601, `YYYY-MM-DD`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -15,11 +15,17 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| {
-                    InputValueError::custom(format!("`{text}` is not a date like 2025-09-01"))
-                }),
+            Value::String(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                // Four-digit years only: a date near chrono's ends (year ±262142) overflows
+                // the first date arithmetic done with it, and no school year lies there.
+                Ok(date) if (1..=9999).contains(&date.year()) => Ok(Date(date)),
+                Ok(_) => Err(InputValueError::custom(
+                    "a date lies between 0001-01-01 and 9999-12-31",
+                )),
+                Err(_) => Err(InputValueError::custom(
+                    "not a date like 2025-09-01 (YYYY-MM-DD)",
+                )),
+            },
             _ => Err(InputValueError::expected_type(value)),
         }
     }

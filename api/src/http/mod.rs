@@ -58,8 +58,10 @@ async fn with_request_id(request: Request, next: Next) -> Response {
     response
 }
 
+/// Ready when the database answers within 800 ms: a probe must hear "no" well within its own
+/// timeout (commonly 1 s), not wait for the pool's.
 async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    match tokio::time::timeout(Duration::from_secs(5), state.db.ping()).await {
+    match tokio::time::timeout(Duration::from_millis(800), state.db.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
     }

@@ -166,6 +166,10 @@ pub async fn execute(
     let result = match lock::acquire(&job.db, Some(run)).await {
         Ok(lock) => {
             let result = locked(job, run, input, progress).await;
+            if result.is_ok() {
+                // Under the lock, so the next import plans with this one's statistics.
+                crate::db::after_bulk_write(&job.db).await;
+            }
             lock.release().await;
             result
         }

@@ -114,10 +114,18 @@ pub async fn list_schools(
         condition = condition.add(school::Column::Sector.eq(sector.as_str()));
     }
     if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
-        condition = condition.add(contains_ignoring_case(school::Column::Name, name));
+        condition = condition.add(contains_ignoring_case(
+            "filter.name",
+            school::Column::Name,
+            name,
+        )?);
     }
     if let Some(city) = filter.city.as_deref().filter(|c| !c.trim().is_empty()) {
-        condition = condition.add(contains_ignoring_case(school::Column::City, city));
+        condition = condition.add(contains_ignoring_case(
+            "filter.city",
+            school::Column::City,
+            city,
+        )?);
     }
     page_by_id(
         db,
@@ -165,9 +173,22 @@ pub async fn list_programmes(
     .await
 }
 
-fn contains_ignoring_case(column: impl ColumnTrait, text: &str) -> sea_orm::sea_query::SimpleExpr {
-    Expr::expr(Func::lower(Expr::col(column)))
-        .like(LikeExpr::new(super::like_pattern(text.trim())).escape('\\'))
+/// Longest search text: longer than any name, far below SQLite's 50,000-byte LIKE pattern limit.
+const MAX_SEARCH_CHARS: usize = 200;
+
+fn contains_ignoring_case(
+    field: &str,
+    column: impl ColumnTrait,
+    text: &str,
+) -> AppResult<sea_orm::sea_query::SimpleExpr> {
+    if text.chars().count() > MAX_SEARCH_CHARS {
+        return Err(AppError::bad_input(
+            field,
+            format!("search text is at most {MAX_SEARCH_CHARS} characters"),
+        ));
+    }
+    Ok(Expr::expr(Func::lower(Expr::col(column)))
+        .like(LikeExpr::new(super::like_pattern(text.trim())).escape('\\')))
 }
 
 /// `createRegion`: admin only.

@@ -79,9 +79,9 @@ pub fn mondays(from: NaiveDate, to: NaiveDate) -> AppResult<Vec<NaiveDate>> {
         return Err(AppError::bad_input("to", "`to` must not be before `from`"));
     }
     let offset = (7 - from.weekday().num_days_from_monday()) % 7;
-    let first = from + Duration::days(i64::from(offset));
+    // Checked: near the end of the calendar there may be no next Monday.
     let weeks: Vec<NaiveDate> = (0..)
-        .map(|w| first + Duration::weeks(w))
+        .map_while(|w| from.checked_add_signed(Duration::days(i64::from(offset) + 7 * w)))
         .take_while(|monday| *monday <= to)
         .take(MAX_PLANNING_WEEKS as usize + 1)
         .collect();
