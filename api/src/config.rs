@@ -34,6 +34,12 @@ pub enum Command {
     Rebuild(RebuildArgs),
     /// Copy a SQLite database to FILE while the service runs (an online, consistent backup).
     Backup(BackupArgs),
+    /// Evaluate the signal rules (DESIGN.md 4b) for today (`serve` also does so at start and
+    /// daily at 00:05 Europe/Amsterdam).
+    Signals {
+        #[command(subcommand)]
+        action: SignalsCommand,
+    },
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
@@ -198,6 +204,24 @@ pub enum ImportCommand {
     VoLeavers(ImportArgs),
     /// mbo enrolments: `pgn,school_brin,crebo,level,enrolled_on,status,status_date`.
     MboEnrolments(ImportArgs),
+    /// vmbo pupils of years 3 and 4: `pgn,school_brin,leerweg,profiel,school_year,year,leerlab_code`.
+    VoPupils(ImportArgs),
+    /// mbo applications: `pgn,school_brin,crebo,level,applied_on,status,status_date`.
+    MboApplications(ImportArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SignalsCommand {
+    /// Evaluate the rules now; prints how many signals were raised and resolved.
+    Refresh(SignalsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SignalsArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
 }
 
 #[derive(Args, Debug)]

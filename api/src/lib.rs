@@ -65,12 +65,18 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
     let db = open_database_with_pool(&args.database, args.db_pool).await?;
     let secrets = secrets::bind(&db, &args.database).await?;
     if args.demo {
-        seed::demo(&db, &secrets.link)
+        seed::demo(&db, &secrets.link, args.service.clock.clock())
             .await
             .map_err(|e| CommandError::Refused(format!("demo seed failed: {}", e.message())))?;
         db::after_bulk_write(&db).await;
     }
+    let clock = args.service.clock.clock();
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
+    tokio::spawn(service::signals::daily(
+        state.db.clone(),
+        clock,
+        state.live.clone(),
+    ));
     // Serve once publications of other replicas reach this one (or say why not).
     if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
         .await
@@ -111,6 +117,23 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
 }
 
+/// `leerroute signals refresh`: one evaluation of the signal rules for today.
+pub async fn signals_command(action: config::SignalsCommand) -> Result<String, CommandError> {
+    let config::SignalsCommand::Refresh(args) = action;
+    let db = open_database(&args.database).await?;
+    // Signals work on pupil data: not on a database with the wrong link secret.
+    secrets::bind(&db, &args.database).await?;
+    let viewer = auth::Viewer::system("signals").on(&args.clock.clock());
+    let live = live::Live::announcer(&db);
+    let evaluated = service::signals::refresh(&db, &viewer, &live).await?;
+    Ok(format!(
+        "signals for {}: {} raised, {} resolved",
+        viewer.today(),
+        evaluated.raised.len(),
+        evaluated.resolved
+    ))
+}
+
 /// `leerroute migrate`: up to date, or `--down N` migrations back.
 pub async fn migrate(args: MigrateArgs) -> Result<String, CommandError> {
     let db = db::connect(&args.database.database_url)
@@ -136,7 +159,7 @@ pub async fn migrate(args: MigrateArgs) -> Result<String, CommandError> {
 pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
     let db = open_database(&args.database).await?;
     let secrets = secrets::bind(&db, &args.database).await?;
-    seed::demo(&db, &secrets.link)
+    seed::demo(&db, &secrets.link, args.clock.clock())
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
     db::after_bulk_write(&db).await;
@@ -221,13 +244,15 @@ pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
     ))
 }
 
-/// `leerroute import vo-leavers|mbo-enrolments FILE`: one transaction, progress on a terminal,
+/// `leerroute import vo-leavers|mbo-enrolments|vo-pupils|mbo-applications FILE`: one transaction, progress on a terminal,
 /// every bad row on stderr and a non-zero exit when the file is refused.
 pub async fn import_command(kind: config::ImportCommand) -> Result<String, CommandError> {
     use std::io::IsTerminal;
     let (kind, args) = match kind {
         config::ImportCommand::VoLeavers(args) => (import::ImportKind::VoLeavers, args),
         config::ImportCommand::MboEnrolments(args) => (import::ImportKind::MboEnrolments, args),
+        config::ImportCommand::VoPupils(args) => (import::ImportKind::VoPupils, args),
+        config::ImportCommand::MboApplications(args) => (import::ImportKind::MboApplications, args),
     };
     let db = open_database(&args.database).await?;
     let secrets = secrets::bind(&db, &args.database).await?;
@@ -249,11 +274,13 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
     }
     let progress_bar = bar.clone();
     let progress: import::Progress = Arc::new(move |read| progress_bar.set_position(read));
+    let live = Some(Arc::new(live::Live::announcer(&db)));
     let job = import::ImportJob {
         db,
         viewer: auth::Viewer::system("import").on(&args.clock.clock()),
         link_secret: secrets.link.clone(),
         kind,
+        live,
     };
     let result = import::run(
         &job,

@@ -1,4 +1,4 @@
-//! Live updates: the broker behind `Subscription.activityPublished`.
+//! Live updates: the broker behind `Subscription.activityPublished` and `signalRaised`.
 //!
 //! On PostgreSQL a publication is a `NOTIFY` sent inside the publishing transaction, so it goes
 //! out exactly when the transaction commits, and every replica `LISTEN`s and hands it to its own
@@ -15,6 +15,10 @@ use crate::db;
 
 /// The PostgreSQL channel of publications.
 const CHANNEL: &str = "leerroute_activity_published";
+/// The PostgreSQL channel of raised signals (a JSON array of signal ids per notification).
+const SIGNAL_CHANNEL: &str = "leerroute_signal_raised";
+/// Signal ids per notification (PostgreSQL limits a payload to 8000 bytes).
+const SIGNALS_PER_NOTIFICATION: usize = 400;
 /// Events buffered per subscriber before a slow one starts missing them.
 const BUFFER: usize = 256;
 
@@ -25,9 +29,16 @@ pub struct ActivityPublished {
     pub region_id: i64,
 }
 
+/// A signal has been raised (its id; subscribers read it with their own scope).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignalRaised {
+    pub signal_id: i64,
+}
+
 /// The broker of one process; created with the [`AppState`](crate::app::AppState).
 pub struct Live {
     sender: broadcast::Sender<ActivityPublished>,
+    signals: broadcast::Sender<SignalRaised>,
     postgres: bool,
     /// Becomes true once this process listens (at once on SQLite).
     listening: watch::Receiver<bool>,
@@ -38,14 +49,16 @@ impl Live {
     /// Must be called inside the tokio runtime.
     pub fn start(db: &DatabaseConnection) -> Arc<Live> {
         let (sender, _) = broadcast::channel(BUFFER);
+        let (signals, _) = broadcast::channel(BUFFER);
         let postgres = db.get_database_backend() == DbBackend::Postgres;
         let (ready, listening) = watch::channel(!postgres);
         if postgres {
             let pool = db.get_postgres_connection_pool().clone();
-            tokio::spawn(listen(pool, sender.clone(), ready));
+            tokio::spawn(listen(pool, sender.clone(), signals.clone(), ready));
         }
         Arc::new(Live {
             sender,
+            signals,
             postgres,
             listening,
         })
@@ -55,9 +68,11 @@ impl Live {
     /// publications still reach every serving replica; it hears nothing itself.
     pub fn announcer(db: &DatabaseConnection) -> Live {
         let (sender, _) = broadcast::channel(1);
+        let (signals, _) = broadcast::channel(1);
         let (_, listening) = watch::channel(true);
         Live {
             sender,
+            signals,
             postgres: db.get_database_backend() == DbBackend::Postgres,
             listening,
         }
@@ -101,20 +116,56 @@ impl Live {
         self.ready().await;
         self.sender.subscribe()
     }
+
+    /// Call inside the transaction that raised the signals (see [`Self::announce`]).
+    pub async fn announce_signals(
+        &self,
+        txn: &impl ConnectionTrait,
+        raised: &[i64],
+    ) -> Result<(), DbErr> {
+        if self.postgres {
+            for chunk in raised.chunks(SIGNALS_PER_NOTIFICATION) {
+                let payload = serde_json::to_string(chunk).expect("ids serialise");
+                db::execute(
+                    txn,
+                    "SELECT pg_notify(?, ?)",
+                    vec![SIGNAL_CHANNEL.into(), payload.into()],
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Call after the commit (see [`Self::committed`]).
+    pub fn committed_signals(&self, raised: &[i64]) {
+        if !self.postgres {
+            for &signal_id in raised {
+                let _ = self.signals.send(SignalRaised { signal_id });
+            }
+        }
+    }
+
+    /// A receiver of every raised signal from now on (callers filter by what they may read).
+    pub async fn subscribe_signals(&self) -> broadcast::Receiver<SignalRaised> {
+        self.ready().await;
+        self.signals.subscribe()
+    }
 }
 
 /// Listens on PostgreSQL for as long as the process lives, reconnecting after failures.
 async fn listen(
     pool: sea_orm::sqlx::PgPool,
     sender: broadcast::Sender<ActivityPublished>,
+    signals: broadcast::Sender<SignalRaised>,
     ready: watch::Sender<bool>,
 ) {
     loop {
         match PgListener::connect_with(&pool).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
+            Ok(mut listener) => match listener.listen_all([CHANNEL, SIGNAL_CHANNEL]).await {
                 Ok(()) => {
                     ready.send_replace(true);
-                    relay(&mut listener, &sender).await;
+                    relay(&mut listener, &sender, &signals).await;
                 }
                 Err(err) => tracing::warn!(error = %err, "LISTEN failed"),
             },
@@ -126,9 +177,23 @@ async fn listen(
 
 /// Hands every notification to this process's subscribers until the listener fails.
 /// (`recv` reconnects by itself after a dropped connection; an error here is worse.)
-async fn relay(listener: &mut PgListener, sender: &broadcast::Sender<ActivityPublished>) {
+async fn relay(
+    listener: &mut PgListener,
+    sender: &broadcast::Sender<ActivityPublished>,
+    signals: &broadcast::Sender<SignalRaised>,
+) {
     loop {
         match listener.recv().await {
+            Ok(notification) if notification.channel() == SIGNAL_CHANNEL => {
+                match serde_json::from_str::<Vec<i64>>(notification.payload()) {
+                    Ok(ids) => {
+                        for signal_id in ids {
+                            let _ = signals.send(SignalRaised { signal_id });
+                        }
+                    }
+                    Err(err) => tracing::warn!(error = %err, "unreadable live-update payload"),
+                }
+            }
             Ok(notification) => match serde_json::from_str(notification.payload()) {
                 Ok(event) => {
                     let _ = sender.send(event);

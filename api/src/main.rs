@@ -22,6 +22,7 @@ async fn main() -> ExitCode {
         Command::Import { kind } => leerroute::import_command(kind).await.map(Some),
         Command::Rebuild(args) => leerroute::rebuild(args).await.map(Some),
         Command::Backup(args) => leerroute::backup(args).await.map(Some),
+        Command::Signals { action } => leerroute::signals_command(action).await.map(Some),
         Command::Token(args) => leerroute::mint_token(args).map(Some),
         Command::Schema => Ok(Some(leerroute::graphql::sdl())),
     };

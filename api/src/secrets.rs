@@ -259,9 +259,8 @@ async fn record_check(db: &impl ConnectionTrait, check: &str) -> Result<String, 
     Ok(stored_check(db).await?.unwrap_or_else(|| check.to_owned()))
 }
 
-/// Whether any pseudonymised data exists (vmbo records or mbo enrolments, which carry
-/// pseudonyms even before their pupil's vmbo record arrives).
-// Hook: applications (helper "pipeline") carry pseudonyms too; add their table here.
+/// Whether any pseudonymised data exists (vmbo records, mbo enrolments or applications, which
+/// carry pseudonyms even before their pupil's vmbo record arrives).
 async fn holds_pupil_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
     let student = entity::student::Entity::find()
         .select_only()
@@ -280,7 +279,17 @@ async fn holds_pupil_data(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
         .into_tuple::<i64>()
         .one(db)
         .await?;
-    Ok(enrolment.is_some())
+    if enrolment.is_some() {
+        return Ok(true);
+    }
+    let application = entity::application::Entity::find()
+        .select_only()
+        .column(entity::application::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(application.is_some())
 }
 
 fn database_error(e: DbErr) -> String {

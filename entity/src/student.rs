@@ -1,4 +1,5 @@
-//! A pupil who left a vmbo school in one school year, pseudonymised.
+//! A pupil's record at a vmbo school in one school year (years 3 and 4, and leavers), pseudonymised.
+//! While `status` is `IN_SCHOOL` the leaver columns (`exam_date`, choice, window) are placeholders.
 
 use sea_orm::entity::prelude::*;
 
@@ -23,6 +24,8 @@ pub struct Model {
     pub window_end: Date,
     pub import_run: i64,
     pub updated_at: DateTimeUtc,
+    pub year: i16,
+    pub status: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

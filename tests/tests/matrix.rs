@@ -19,6 +19,10 @@ struct Fixture {
     evaluation_id: String,
     /// A run uploaded by 11AA's staff.
     run_id: String,
+    /// The pupil's application to 22BB.
+    application_id: String,
+    /// A NO_APPLICATION signal of a pupil of 11AA in year 4.
+    signal_id: String,
 }
 
 /// One root field: its document, variables (given a unique suffix), and who may call it.
@@ -109,31 +113,31 @@ fn operations() -> Vec<Operation> {
             "students",
             "{ students { totalCount } }",
             none,
-            &[Student, Coach, SchoolStaff, Admin],
+            &[Student, Coach, SchoolStaff, Rmc, Admin],
         ),
         op(
             "student",
             "query($id: ID!) { student(id: $id) { id } }",
             |f, _, _| json!({"id": f.student_id}),
-            &[Student, Coach, SchoolStaff, Admin],
+            &[Student, Coach, SchoolStaff, Rmc, Admin],
         ),
         op(
             "transitions",
             "{ transitions { totalCount } }",
             none,
-            &[Student, Coach, SchoolStaff, Admin],
+            &[Student, Coach, SchoolStaff, Rmc, Admin],
         ),
         op(
             "transitionStats",
             "{ transitionStats(filter: {voSchoolBrin: \"11AA\"}, groupBy: [COHORT]) { minCellSize } }",
             none,
-            &[SchoolStaff, Coordinator, Integration, Admin],
+            &[SchoolStaff, Coordinator, Integration, Rmc, Admin],
         ),
         op(
             "needsStats",
             "{ needsStats(filter: {schoolBrin: \"11AA\"}) { minCellSize } }",
             none,
-            &[SchoolStaff, Coordinator, Integration, Admin],
+            &[SchoolStaff, Coordinator, Integration, Rmc, Admin],
         ),
         op(
             "auditEvents",
@@ -286,6 +290,12 @@ fn operations() -> Vec<Operation> {
             &[Student, SchoolStaff, Admin],
         ),
         op(
+            "withdrawFromActivity",
+            "mutation($a: ID!, $s: ID!) { withdrawFromActivity(input: {activityId: $a, studentId: $s}) { __typename } }",
+            |f, _, _| json!({"a": f.published_id, "s": f.student_id}),
+            &[Student, SchoolStaff, Admin],
+        ),
+        op(
             "cancelActivity",
             "mutation($id: ID!) { cancelActivity(input: {id: $id, reason: \"storm\"}) { activity { id } } }",
             |f, _, _| json!({"id": f.cancellable_id}),
@@ -296,6 +306,15 @@ fn operations() -> Vec<Operation> {
             ..op(
                 "importVoLeavers",
                 "mutation($input: ImportInput!) { importVoLeavers(input: $input) { rows } }",
+                none,
+                &[SchoolStaff, Admin],
+            )
+        },
+        Operation {
+            upload: Some("roster"),
+            ..op(
+                "importVoPupils",
+                "mutation($input: ImportInput!) { importVoPupils(input: $input) { rows } }",
                 none,
                 &[SchoolStaff, Admin],
             )
@@ -321,6 +340,46 @@ fn operations() -> Vec<Operation> {
                 &[SchoolStaff, Admin],
             )
         },
+        Operation {
+            upload: Some("applications"),
+            ..op(
+                "importMboApplications",
+                "mutation($input: ImportInput!) { importMboApplications(input: $input) { rows } }",
+                none,
+                &[SchoolStaff, Admin],
+            )
+        },
+        op(
+            "applications",
+            "{ applications { totalCount } }",
+            none,
+            &[Student, Coach, SchoolStaff, Rmc, Admin],
+        ),
+        op(
+            "signals",
+            "{ signals { totalCount } }",
+            none,
+            &[Coach, SchoolStaff, Rmc, Admin],
+        ),
+        // Only staff of the application's mbo school (the matrix's school_staff is vmbo staff).
+        op(
+            "recordApplication",
+            "mutation($p: String!) { recordApplication(input: {pgn: $p, schoolBrin: \"22BB\", crebo: \"25180\", level: 4, appliedOn: \"2025-01-10\"}) { application { id } } }",
+            |_, _, _| json!({"p": bsn(7)}),
+            &[Admin],
+        ),
+        op(
+            "updateApplicationStatus",
+            "mutation($id: ID!) { updateApplicationStatus(input: {id: $id, status: OFFERED, statusDate: \"2025-06-01\"}) { application { id } } }",
+            |f, _, _| json!({"id": f.application_id}),
+            &[Admin],
+        ),
+        op(
+            "updateSignal",
+            "mutation($id: ID!) { updateSignal(input: {id: $id, note: \"gesproken\"}) { signal { id } } }",
+            |f, _, _| json!({"id": f.signal_id}),
+            &[SchoolStaff, Rmc, Admin],
+        ),
         Operation {
             upload: Some("mbo"),
             ..op(
@@ -407,7 +466,35 @@ async fn fixture(app: &TestApp) -> Fixture {
         .await;
     }
     app.ok(Some(&admin), "mutation($a: ID!, $s: ID!) { enrolInActivity(input: {activityId: $a, studentId: $s}) { __typename } }", json!({"a": published_id, "s": student_id})).await;
+    let applied = app.ok(Some(&admin), "mutation($p: String!) { recordApplication(input: {pgn: $p, schoolBrin: \"22BB\", crebo: \"25422\", level: 4, appliedOn: \"2025-01-10\", statusDate: \"2025-01-10\"}) { application { id } } }", json!({"p": bsn(1)})).await;
+    // A pupil in year 4 without an application: NO_APPLICATION from 1 April 2025 (the import
+    // evaluates the rules for today, which is later).
+    let roster = format!(
+        "pgn,school_brin,leerweg,profiel,school_year,year,leerlab_code\n{},11AA,TL,E&O,2024-2025,4,\n",
+        bsn(5)
+    );
+    app.upload(
+        Some(&admin),
+        "mutation($input: ImportInput!) { importVoPupils(input: $input) { rows } }",
+        &roster,
+    )
+    .await;
+    let signal_id = app
+        .ok(
+            Some(&admin),
+            "{ signals(filter: {status: OPEN}) { nodes { id } } }",
+            json!({}),
+        )
+        .await["signals"]["nodes"][0]["id"]
+        .as_str()
+        .expect("a signal")
+        .to_owned();
     Fixture {
+        application_id: applied["recordApplication"]["application"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        signal_id,
         draft_id,
         published_id,
         cancellable_id,
@@ -499,6 +586,28 @@ db_test!(
                             &format!(
                                 "{VO_HEADER}\n{},11AA,TL,E&O,2024-2025,2025-06-02,,,\n",
                                 bsn(1)
+                            ),
+                        )
+                        .await
+                    }
+                    Some("applications") => {
+                        app.upload(
+                            token.as_deref(),
+                            operation.document,
+                            &format!(
+                                "pgn,school_brin,crebo,level,applied_on,status,status_date\n{},22BB,25422,4,2025-01-10,received,2025-01-10\n",
+                                bsn(1)
+                            ),
+                        )
+                        .await
+                    }
+                    Some("roster") => {
+                        app.upload(
+                            token.as_deref(),
+                            operation.document,
+                            &format!(
+                                "pgn,school_brin,leerweg,profiel,school_year,year,leerlab_code\n{},11AA,TL,E&O,2025-2026,3,\n",
+                                bsn(2)
                             ),
                         )
                         .await

@@ -19,8 +19,8 @@ pub enum Rule {
     Roles(&'static [Role]),
 }
 
-const PUPIL_READERS: &[Role] = &[Student, Coach, SchoolStaff];
-const STATISTICS_READERS: &[Role] = &[SchoolStaff, Coordinator, Integration];
+const PUPIL_READERS: &[Role] = &[Student, Coach, SchoolStaff, Rmc];
+const STATISTICS_READERS: &[Role] = &[SchoolStaff, Coordinator, Integration, Rmc];
 
 /// The rule of a root field, by operation type (`Query`, `Mutation`, `Subscription`) and name.
 /// `None` means no rule: refused.
@@ -53,16 +53,26 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
             "Mutation",
             "createActivity" | "updateActivity" | "publishActivity" | "cancelActivity",
         ) => Roles(&[SchoolStaff, Coordinator]),
-        ("Mutation", "enrolInActivity") => Roles(&[Student, SchoolStaff]),
+        ("Mutation", "enrolInActivity" | "withdrawFromActivity") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "recordAttendance") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "assignCoach") => Roles(&[SchoolStaff]),
         ("Mutation", "submitSelfEvaluation") => Roles(&[Student]),
         ("Mutation", "recordEvaluationFollowUp") => Roles(&[Coach]),
-        ("Mutation", "importVoLeavers" | "importMboEnrolments" | "startImport") => {
-            Roles(&[SchoolStaff])
-        }
+        (
+            "Mutation",
+            "importVoLeavers"
+            | "importMboEnrolments"
+            | "importVoPupils"
+            | "importMboApplications"
+            | "startImport",
+        ) => Roles(&[SchoolStaff]),
         ("Query", "importRuns" | "importRun") => Roles(&[SchoolStaff]),
+        ("Query", "applications") => Roles(PUPIL_READERS),
+        ("Query", "signals") => Roles(&[Coach, SchoolStaff, Rmc]),
+        ("Mutation", "updateSignal") => Roles(&[SchoolStaff, Rmc]),
+        ("Mutation", "recordApplication" | "updateApplicationStatus") => Roles(&[SchoolStaff]),
         ("Subscription", "activityPublished") => Public,
+        ("Subscription", "signalRaised") => Roles(&[Coach, SchoolStaff, Rmc]),
         _ => return None,
     };
     Some(rule)

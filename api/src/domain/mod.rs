@@ -31,6 +31,7 @@ macro_rules! stored_as_text {
 }
 
 pub mod activity;
+pub mod pipeline;
 
 /// Whether a school is secondary (vo, including vmbo) or vocational (mbo).
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]

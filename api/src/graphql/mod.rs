@@ -15,6 +15,7 @@ pub mod leerlab;
 pub mod loaders;
 pub mod node;
 pub mod nul;
+pub mod pipeline;
 pub mod planning;
 pub mod pupils;
 pub mod root_policy;
@@ -40,6 +41,7 @@ pub struct Query(
     statistics::StatisticsQuery,
     activity::ActivityQuery,
     planning::PlanningQuery,
+    pipeline::PipelineQuery,
 );
 
 /// Every mutation of the service.
@@ -51,6 +53,7 @@ pub struct Mutation(
     imports::ImportMutation,
     activity::ActivityMutation,
     planning::PlanningMutation,
+    pipeline::PipelineMutation,
 );
 
 /// Every subscription of the service (over `GET /graphql/ws`). Not a `MergedSubscription`:

@@ -6,12 +6,15 @@ use super::{
     activity::visible_activity,
     context::{audit, db, loader, viewer},
     loaders::{LeerlabById, PersonById, ProgrammeById, RegionById, SchoolById},
-    types::{Activity, ImportRun, Leerlab, Person, Programme, Region, School, Student},
+    types::{
+        Activity, Application, ImportRun, Leerlab, Person, Programme, Region, School, Signal,
+        Student,
+    },
 };
 use crate::{
     error::AppResult,
     ids,
-    service::{import_runs, pupils},
+    service::{applications, import_runs, pupils, signals},
 };
 
 /// An object with a global id.
@@ -26,6 +29,8 @@ pub enum Node {
     Student(Student),
     Activity(Activity),
     ImportRun(ImportRun),
+    Application(Application),
+    Signal(Signal),
 }
 
 #[derive(Default)]
@@ -75,6 +80,23 @@ impl NodeQuery {
             "ImportRun" => Some(Node::ImportRun(ImportRun(
                 import_runs::get(db(ctx)?, viewer(ctx)?, row).await?,
             ))),
+            "Application" => {
+                let (db, viewer) = (db(ctx)?, viewer(ctx)?);
+                let model = applications::get(db, viewer, row).await?;
+                audit(ctx)?.read("application.read", applications::target(model.id));
+                let readable =
+                    applications::readable_persons(db, viewer, vec![model.pseudonym.clone()])
+                        .await?;
+                Some(Node::Application(Application {
+                    readable: readable.contains(&model.pseudonym),
+                    model,
+                }))
+            }
+            "Signal" => {
+                let model = signals::get(db(ctx)?, viewer(ctx)?, row).await?;
+                audit(ctx)?.read("signal.read", signals::target(model.id));
+                Some(Node::Signal(Signal(model)))
+            }
             _ => None,
         })
     }

@@ -35,6 +35,8 @@ pub struct Lookups {
     /// For a school_staff upload: the schools whose rows it may contain.
     pub allowed_schools: Option<HashSet<i64>>,
     pub pseudonymiser: Pseudonymiser,
+    /// The service's today: no status date may lie after it.
+    pub today: NaiveDate,
 }
 
 /// Maps the header's names to field positions, in `expected` order, or says what the header

@@ -17,6 +17,7 @@
 mod check;
 pub mod format;
 pub mod lock;
+mod mbo_applications;
 mod mbo_enrolments;
 mod reader;
 pub mod rebuild;
@@ -24,6 +25,7 @@ pub mod runs;
 mod stage;
 pub mod transitions;
 mod vo_leavers;
+mod vo_pupils;
 pub mod write;
 
 use std::{
@@ -39,8 +41,10 @@ use serde::Serialize;
 pub use check::Lookups;
 use check::{LeerlabInfo, SchoolInfo};
 use format::ImportFormat;
+pub use mbo_applications::COLUMNS as APPLICATION_COLUMNS;
 pub use mbo_enrolments::COLUMNS as MBO_COLUMNS;
 pub use vo_leavers::COLUMNS as VO_COLUMNS;
+pub use vo_pupils::COLUMNS as ROSTER_COLUMNS;
 
 use crate::{
     audit,
@@ -60,17 +64,26 @@ pub const LISTED_ERRORS: usize = 1_000;
 pub enum ImportKind {
     VoLeavers,
     MboEnrolments,
+    VoPupils,
+    MboApplications,
 }
 
 impl ImportKind {
     /// Every kind.
-    pub const ALL: [ImportKind; 2] = [ImportKind::VoLeavers, ImportKind::MboEnrolments];
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::VoLeavers,
+        ImportKind::MboEnrolments,
+        ImportKind::VoPupils,
+        ImportKind::MboApplications,
+    ];
 
     /// The name used in commands, `import_run` and the audit log.
     pub fn name(self) -> &'static str {
         match self {
             ImportKind::VoLeavers => "vo-leavers",
             ImportKind::MboEnrolments => "mbo-enrolments",
+            ImportKind::VoPupils => "vo-pupils",
+            ImportKind::MboApplications => "mbo-applications",
         }
     }
 
@@ -84,6 +97,8 @@ impl ImportKind {
         match self {
             ImportKind::VoLeavers => &vo_leavers::VoLeavers,
             ImportKind::MboEnrolments => &mbo_enrolments::MboEnrolments,
+            ImportKind::VoPupils => &vo_pupils::VoPupils,
+            ImportKind::MboApplications => &mbo_applications::MboApplications,
         }
     }
 }
@@ -134,6 +149,8 @@ pub struct ImportJob {
     pub viewer: Viewer,
     pub link_secret: String,
     pub kind: ImportKind,
+    /// Where the signals an import raises are announced (`signalRaised`).
+    pub live: Option<Arc<crate::live::Live>>,
 }
 
 /// Refuses callers who may not import at all (`school_staff` may import their own school's
@@ -250,6 +267,11 @@ async fn locked(
     phases.done("transitions");
     crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
     phases.done("summary tables");
+    let evaluated = crate::service::signals::refresh_in(&txn, job.viewer.today()).await?;
+    if let Some(live) = &job.live {
+        live.announce_signals(&txn, &evaluated.raised).await?;
+    }
+    phases.done("signals");
     stage::drop(&txn, target).await?;
     let summary = ImportSummary {
         run,
@@ -269,6 +291,9 @@ async fn locked(
     .await?;
     txn.commit().await?;
     phases.done("commit");
+    if let Some(live) = &job.live {
+        live.committed_signals(&evaluated.raised);
+    }
     Ok(summary)
 }
 
@@ -415,5 +440,6 @@ async fn load_lookups(
         leerlabs,
         allowed_schools,
         pseudonymiser: Pseudonymiser::new(link_secret),
+        today: viewer.today(),
     })
 }

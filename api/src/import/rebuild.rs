@@ -32,7 +32,11 @@ pub async fn run(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Rebuilt>
 
 async fn locked(db: &DatabaseConnection, viewer: &Viewer) -> AppResult<Rebuilt> {
     let txn = db::begin_write(db).await?;
-    let leavers = count(&txn, "SELECT COUNT(*) AS n FROM student").await?;
+    let leavers = count(
+        &txn,
+        "SELECT COUNT(*) AS n FROM student WHERE status = 'LEFT'",
+    )
+    .await?;
     let derived = transitions::refresh(&txn, Affected::All).await?;
     // Cohorts that have summary rows but no leavers any more are cleared as well.
     let mut cohorts = derived.cohorts;

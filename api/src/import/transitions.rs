@@ -1,7 +1,7 @@
 //! Each leaver's transition (DESIGN.md section 4): the earliest enrolment whose `enrolled_on`
 //! lies in the school year after leaving, with the flags statistics count. Kept in a narrow
 //! table of its own, recomputed by an import for the leavers it may have changed, and by
-//! `leerroute rebuild` for every leaver.
+//! `leerroute rebuild` for every leaver. A roster record (`IN_SCHOOL`) has no transition.
 
 use sea_orm::{ConnectionTrait, DbErr};
 
@@ -91,7 +91,7 @@ async fn compute(db: &impl ConnectionTrait) -> Result<(), DbErr> {
              COALESCE(e.crebo = s.choice_crebo, FALSE) AS choice_matched, \
              CASE WHEN e.level < {expected} THEN -1 WHEN e.level = {expected} THEN 0 ELSE 1 END AS level_vs_expected, \
              ROW_NUMBER() OVER (PARTITION BY s.id ORDER BY e.enrolled_on, e.id) AS rn \
-           FROM import_affected a JOIN student s ON s.id = a.student_id \
+           FROM import_affected a JOIN student s ON s.id = a.student_id AND s.status = 'LEFT' \
            JOIN enrolment e ON e.pseudonym = s.pseudonym AND e.enrolled_on >= s.window_start AND e.enrolled_on <= s.window_end\
          ) ranked WHERE rn = 1"
     );

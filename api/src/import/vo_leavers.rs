@@ -10,7 +10,7 @@ use super::{
     format::{Column, Derived, ImportFormat, Staged, Target, column, fingerprint},
     transitions::{self, Affected},
 };
-use crate::domain::{Leerweg, Profile, SchoolYear, Sector, valid_crebo};
+use crate::domain::{Leerweg, Profile, SchoolYear, Sector, pipeline::StudentStatus, valid_crebo};
 
 /// Columns of the vo-leavers format, in DESIGN.md order.
 pub const COLUMNS: [&str; 9] = [
@@ -25,7 +25,7 @@ pub const COLUMNS: [&str; 9] = [
     "leerlab_code",
 ];
 
-const STAGE: [Column; 14] = [
+const STAGE: [Column; 15] = [
     column("pseudonym", "VARCHAR(64) NOT NULL"),
     column("region_id", "BIGINT NOT NULL"),
     column("school_id", "BIGINT NOT NULL"),
@@ -40,10 +40,12 @@ const STAGE: [Column; 14] = [
     column("leerlab_id", "BIGINT"),
     column("window_start", "DATE NOT NULL"),
     column("window_end", "DATE NOT NULL"),
+    column("status", "VARCHAR(9) NOT NULL"),
 ];
 
 /// Leavers go to `student`; region, cohort, `chose_before_exam` and the enrolment window follow
-/// from the compared columns.
+/// from the compared columns. A leaver row makes a roster record `LEFT` (its values win); a
+/// record it creates gets `year` 4 (the column's default).
 static TARGET: Target = Target {
     table: "student",
     stage: "import_vo_stage",
@@ -57,6 +59,7 @@ static TARGET: Target = Target {
         "choice_crebo",
         "choice_date",
         "leerlab_id",
+        "status",
     ],
     owner: Some("school_id"),
     duplicate: ("pgn", "the same pupil and school_year"),
@@ -142,6 +145,7 @@ impl ImportFormat for VoLeavers {
                 leerlab.into(),
                 next.first_day().into(),
                 next.last_day().into(),
+                StudentStatus::Left.as_str().into(),
             ],
             identity,
         })
@@ -153,7 +157,7 @@ impl ImportFormat for VoLeavers {
 }
 
 /// The leerlab of a row: empty, or a known leerlab of which the row's school is a partner.
-fn leerlab(
+pub(super) fn leerlab(
     check: &mut Check,
     code: &str,
     school: Option<i64>,

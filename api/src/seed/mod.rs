@@ -6,6 +6,7 @@
 //! outside the ranges in use so that demo data can never be mistaken for real registrations.
 
 mod evaluations;
+mod pipeline;
 mod planning;
 mod pupils;
 mod regions;
@@ -24,15 +25,23 @@ use crate::{
     },
 };
 
-/// Loads the demo regions and, through the real import, demo pupils of the Amsterdam leerlab.
-pub async fn demo(db: &DatabaseConnection, link_secret: &str) -> AppResult<()> {
-    let admin = Viewer::system("seed");
+/// Loads the demo regions and, through the real import, demo pupils of the Amsterdam leerlab:
+/// leavers of two cohorts, and the pipeline of the demo date's school year (`clock`).
+pub async fn demo(
+    db: &DatabaseConnection,
+    link_secret: &str,
+    clock: crate::clock::Clock,
+) -> AppResult<()> {
+    let admin = Viewer::system("seed").on(&clock);
     regions::amsterdam(db, &admin).await?;
     regions::harderwijk(db, &admin).await?;
     planning::calendars(db, &admin).await?;
     planning::leerlab_activities(db, &admin).await?;
     pupils::pupils(db, &admin, link_secret).await?;
-    evaluations::evaluations(db, &admin).await
+    // The leavers' evaluations, before the pipeline's pupils exist (the evaluations are seeded
+    // once, for the pupils there are at the first run).
+    evaluations::evaluations(db, &admin).await?;
+    pipeline::pipeline(db, &admin, link_secret).await
 }
 
 /// Runs a create; a `CONFLICT` means it was seeded before.

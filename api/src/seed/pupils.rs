@@ -1,11 +1,12 @@
-//! The demo's pupils: 240 leavers of IJburg College and their enrolments, through the real import.
+//! The demo's pupils: 240 leavers of IJburg College, their applications and enrolments, through
+//! the real import.
 
 use sea_orm::DatabaseConnection;
 
 use crate::{auth::Viewer, error::AppResult};
 
 /// A valid demo BSN for pupil `n` (eleven test; `9` as first digit keeps them apart from the tests').
-fn demo_bsn(n: u32) -> String {
+pub(super) fn demo_bsn(n: u32) -> String {
     (0..16)
         .map(|step| 90_000_000 + n * 16 + step)
         .find_map(|body| {
@@ -26,15 +27,18 @@ fn demo_bsn(n: u32) -> String {
 }
 
 /// 240 demo leavers of IJburg College over two cohorts, most of them in the leerlab, and their
-/// enrolments at the ROC's colleges: enough for statistics with and without small cells.
+/// enrolments at the ROC's colleges: enough for statistics with and without small cells. Those who
+/// enrolled applied first (in February of their exam year). Applications and enrolments are
+/// imported before the leavers, so that no signal is raised only to be resolved by the next file.
 pub(super) async fn pupils(
     db: &DatabaseConnection,
     admin: &Viewer,
     link_secret: &str,
 ) -> AppResult<()> {
-    use crate::import::{self, ImportKind, MBO_COLUMNS, VO_COLUMNS};
+    use crate::import::{self, APPLICATION_COLUMNS, ImportKind, MBO_COLUMNS, VO_COLUMNS};
     let mut vo = vec![VO_COLUMNS.join(",")];
     let mut mbo = vec![MBO_COLUMNS.join(",")];
+    let mut applications = vec![APPLICATION_COLUMNS.join(",")];
     for n in 0..240u32 {
         let pgn = demo_bsn(n);
         let cohort = 2023 + (n % 2) as i32;
@@ -69,14 +73,22 @@ pub(super) async fn pupils(
             _ => "enrolled,".to_owned(),
         };
         let enrolled_crebo = if n % 11 == 3 { "90002" } else { crebo };
+        let decided = super::date(cohort + 1, 6, 15);
+        if decided <= admin.today() {
+            applications.push(format!(
+                "{pgn},{college},{enrolled_crebo},{level},{}-02-01,enrolled,{decided}",
+                cohort + 1
+            ));
+        }
         mbo.push(format!(
             "{pgn},{college},{enrolled_crebo},{level},{}-08-26,{status}",
             cohort + 1
         ));
     }
     for (kind, rows) in [
-        (ImportKind::VoLeavers, vo),
+        (ImportKind::MboApplications, applications),
         (ImportKind::MboEnrolments, mbo),
+        (ImportKind::VoLeavers, vo),
     ] {
         let csv = rows.join("\n").into_bytes();
         let job = import::ImportJob {
@@ -84,6 +96,7 @@ pub(super) async fn pupils(
             viewer: admin.clone(),
             link_secret: link_secret.to_owned(),
             kind,
+            live: None,
         };
         import::run(&job, Box::new(std::io::Cursor::new(csv)), None).await?;
     }

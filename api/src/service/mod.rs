@@ -2,13 +2,16 @@
 //! Nothing here knows about GraphQL; scope checks take the [`Viewer`](crate::auth::Viewer).
 
 pub mod activity;
+pub mod applications;
 pub mod audit_log;
 pub mod catalogue;
 pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
+pub mod pipeline;
 pub mod planning;
 pub mod pupils;
+pub mod signals;
 pub mod statistics;
 pub mod suppression;
 

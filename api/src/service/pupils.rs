@@ -12,18 +12,24 @@ use sea_orm::{
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
-use super::{Page, PageArgs, catalogue, leerlab, optional_text, page_by_id};
+use super::{Page, PageArgs, applications, catalogue, leerlab, optional_text, page_by_id, signals};
 use crate::{
     audit,
     auth::{Role, Viewer, policy::ensure},
     db,
-    domain::{EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear},
+    domain::{
+        EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear,
+        pipeline::StudentStatus,
+    },
     error::{AppError, AppResult},
 };
 
 /// The pupils a caller may see, as a condition on `student`; `None` when they may see none.
 ///
-/// - vmbo staff: their school's leavers; mbo staff: pupils with an enrolment at their school;
+/// - school staff: the persons with a record at their school (vmbo: every record of their pupils,
+///   leavers included), with an enrolment at their school, or whose application to their school
+///   reaches them ([`applications::reaching_applicants`]);
+/// - rmc: the persons of its region with a signal it works on ([`signals::rmc_persons`]);
 /// - a coach: the pupils currently assigned to them; a student: themselves; admin: everyone.
 pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
     match viewer.role() {
@@ -34,12 +40,21 @@ pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
                 .column(enrolment::Column::Pseudonym)
                 .filter(enrolment::Column::SchoolId.is_in(viewer.school_ids.clone()))
                 .into_query();
+            let applied_here = applications::reaching_applicants(&viewer.school_ids, today);
             Some(
                 Condition::any()
-                    .add(student::Column::SchoolId.is_in(viewer.school_ids.clone()))
-                    .add(student::Column::Pseudonym.in_subquery(enrolled_here)),
+                    .add(
+                        student::Column::Pseudonym
+                            .in_subquery(applications::persons_at(&viewer.school_ids)),
+                    )
+                    .add(student::Column::Pseudonym.in_subquery(enrolled_here))
+                    .add(student::Column::Pseudonym.in_subquery(applied_here)),
             )
         }
+        Role::Rmc => viewer.region_id.map(|region| {
+            let persons = signals::rmc_persons(region, today);
+            Condition::all().add(student::Column::Pseudonym.in_subquery(persons))
+        }),
         Role::Student => viewer
             .student_id
             .map(|id| Condition::all().add(student::Column::Id.eq(id))),
@@ -76,6 +91,10 @@ pub struct StudentFilter {
     pub profile: Option<Profile>,
     pub leerlab_code: Option<String>,
     pub has_transition: Option<bool>,
+    pub year: Option<i32>,
+    pub status: Option<StudentStatus>,
+    pub has_application: Option<bool>,
+    pub has_open_signal: Option<bool>,
 }
 
 /// Filters of `transitions(filter:)`.
@@ -138,6 +157,35 @@ pub async fn list_students(
         condition = condition.add(match leerlab::leerlab_by_code(db, code).await? {
             Some(lab) => Condition::all().add(student::Column::LeerlabId.eq(lab.id)),
             None => nothing(),
+        });
+    }
+    if let Some(year) = filter.year {
+        condition = condition.add(student::Column::Year.eq(year));
+    }
+    if let Some(status) = filter.status {
+        condition = condition.add(student::Column::Status.eq(status.as_str()));
+    }
+    if let Some(has) = filter.has_application {
+        let applicants = entity::application::Entity::find()
+            .select_only()
+            .column(entity::application::Column::Pseudonym)
+            .into_query();
+        condition = condition.add(if has {
+            student::Column::Pseudonym.in_subquery(applicants)
+        } else {
+            student::Column::Pseudonym.not_in_subquery(applicants)
+        });
+    }
+    if let Some(has) = filter.has_open_signal {
+        let signalled = entity::signal::Entity::find()
+            .select_only()
+            .column(entity::signal::Column::Pseudonym)
+            .filter(entity::signal::Column::Status.ne("RESOLVED"))
+            .into_query();
+        condition = condition.add(if has {
+            student::Column::Pseudonym.in_subquery(signalled)
+        } else {
+            student::Column::Pseudonym.not_in_subquery(signalled)
         });
     }
     if let Some(has) = filter.has_transition {

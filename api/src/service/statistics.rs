@@ -195,7 +195,7 @@ async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult
         .collect())
 }
 
-/// Applies the statistics scope of DESIGN.md: coordinator and integration see their own region,
+/// Applies the statistics scope of DESIGN.md: coordinator, integration and rmc see their own region,
 /// school_staff only statistics filtered to their own school, admin everything.
 pub(super) async fn resolve(
     db: &impl ConnectionTrait,
@@ -209,7 +209,7 @@ pub(super) async fn resolve(
     };
     match viewer.role() {
         Role::Admin => {}
-        Role::Coordinator | Role::Integration => {
+        Role::Coordinator | Role::Integration | Role::Rmc => {
             let own = viewer.region_id.ok_or(AppError::Forbidden)?;
             if filter.region_code.is_some() && region_id != Some(own) {
                 return Err(AppError::Forbidden);
@@ -485,7 +485,7 @@ pub(super) async fn describe_keys(
         .collect())
 }
 
-/// One row per leaver with the counts it contributes (0 or 1 each), under the column names of the
+/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1 each), under the column names of the
 /// summary tables: the statistics of any group are the sums of these over its leavers.
 const FACTS: &str = "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
     s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
@@ -499,7 +499,7 @@ const FACTS: &str = "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.sch
     CASE WHEN t.level_vs_expected < 0 THEN 1 ELSE 0 END AS below_expected, \
     CASE WHEN t.level_vs_expected = 0 THEN 1 ELSE 0 END AS at_expected, \
     CASE WHEN t.level_vs_expected > 0 THEN 1 ELSE 0 END AS above_expected \
-    FROM student s LEFT JOIN transition t ON t.student_id = s.id) facts";
+    FROM student s LEFT JOIN transition t ON t.student_id = s.id WHERE s.status = 'LEFT') facts";
 
 /// The summary tables and the fact columns each one keeps.
 const CUBES: [(&str, &[&str]); 2] = [

@@ -107,6 +107,16 @@ pub struct EnrolInActivityInput {
     pub student_id: ID,
 }
 
+/// Input of `withdrawFromActivity`.
+#[derive(InputObject)]
+pub struct WithdrawFromActivityInput {
+    /// Global id of the activity.
+    pub activity_id: ID,
+    /// Global id of the enrolled pupil (a student withdraws themself; staff their own school's
+    /// pupils).
+    pub student_id: ID,
+}
+
 /// Input of `recordAttendance`.
 #[derive(InputObject)]
 pub struct RecordAttendanceInput {

@@ -6,7 +6,7 @@ use entity::activity;
 
 use super::input::{
     CancelActivityInput, CreateActivityInput, EnrolInActivityInput, PublishActivityInput,
-    RecordAttendanceInput, UpdateActivityInput,
+    RecordAttendanceInput, UpdateActivityInput, WithdrawFromActivityInput,
 };
 use crate::{
     error::AppResult,
@@ -107,6 +107,20 @@ impl ActivityMutation {
         let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
         let result = service::enrol(db(ctx)?, viewer(ctx)?, activity_id, student_id).await?;
         Ok(enrolment_payload(result))
+    }
+
+    /// Withdraws a pupil from an activity and frees their place (the pupil themself, staff of
+    /// the pupil's school, admin); `NOT_FOUND` when the pupil is not enrolled, `CONFLICT` when
+    /// the activity is cancelled.
+    async fn withdraw_from_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The activity and the pupil.")] input: WithdrawFromActivityInput,
+    ) -> AppResult<ActivityPayload> {
+        let activity_id = ids::decode_as(&input.activity_id, "Activity", "activityId")?;
+        let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
+        let activity = service::withdraw(db(ctx)?, viewer(ctx)?, activity_id, student_id).await?;
+        Ok(payload(activity))
     }
 
     /// Records whether an enrolled pupil came (staff of the host school or of the pupil's

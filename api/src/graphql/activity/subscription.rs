@@ -5,11 +5,16 @@ use futures::{Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::{
+    domain::pipeline::SignalKind,
     graphql::{
-        context::{db, live},
-        types::Activity,
+        context::{db, live, viewer},
+        types::{Activity, Signal},
     },
-    service::{activity as service, catalogue::require_region},
+    service::{
+        activity as service,
+        catalogue::require_region,
+        signals::{self, SignalFilter},
+    },
 };
 
 #[derive(Default)]
@@ -57,5 +62,53 @@ impl ActivitySubscription {
                         .map(Activity)
                 }
             }))
+    }
+
+    /// Signals as they are raised (by an import, an evaluation or an application's change), on
+    /// whichever replica: only those the caller may read (rmc its region's, vmbo staff their
+    /// pupils', mbo staff those of pupils with an open application to or an enrolment at their
+    /// school, a coach their pupils'), matching the given region and school. Audited.
+    async fn signal_raised(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only signals of pupils of this region.")] region_code: Option<String>,
+        #[graphql(
+            desc = "Only signals of pupils of this vmbo school, or who applied to this mbo school."
+        )]
+        school_brin: Option<String>,
+        #[graphql(desc = "Only signals of this kind.")] kind: Option<SignalKind>,
+    ) -> async_graphql::Result<impl Stream<Item = Signal>> {
+        let db = db(ctx)?.clone();
+        let viewer = viewer(ctx)?.clone();
+        let filter = SignalFilter {
+            region_code,
+            school_brin,
+            kind,
+            status: None,
+        };
+        let receiver = live(ctx)?.subscribe_signals().await;
+        let events = futures::stream::unfold(receiver, |mut receiver| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(event) => return Some((event, receiver)),
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "a slow subscriber missed raised signals");
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        });
+        Ok(events.filter_map(move |event| {
+            let (db, viewer, filter) = (db.clone(), viewer.clone(), filter.clone());
+            async move {
+                let found = signals::raised_for(&db, &viewer, &filter, event.signal_id).await;
+                let signal = found.ok().flatten()?;
+                let target = signals::target(signal.id);
+                crate::audit::record_write(&db, &viewer, "signal.read", target)
+                    .await
+                    .ok()?;
+                Some(Signal(signal))
+            }
+        }))
     }
 }

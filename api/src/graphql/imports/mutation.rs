@@ -70,6 +70,28 @@ impl ImportMutation {
         import_and_wait(ctx, ImportKind::MboEnrolments, input).await
     }
 
+    /// Imports a vo-pupils CSV (the roster of years 3 and 4) and waits for the outcome
+    /// (school_staff: own school's rows only; admin). One transaction.
+    async fn import_vo_pupils(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `ImportInput` is described.")]
+        input: ImportInput,
+    ) -> AppResult<ImportPayload> {
+        import_and_wait(ctx, ImportKind::VoPupils, input).await
+    }
+
+    /// Imports an mbo-applications CSV and waits for the outcome (school_staff: own school's
+    /// rows only; admin). One transaction; every status change goes into the history.
+    async fn import_mbo_applications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to change; every field of `ImportInput` is described.")]
+        input: ImportInput,
+    ) -> AppResult<ImportPayload> {
+        import_and_wait(ctx, ImportKind::MboApplications, input).await
+    }
+
     /// Starts an import of any format and answers at once with its run (school_staff: own
     /// school's rows only; admin). For large files: nothing holds the request open.
     async fn start_import(
@@ -131,6 +153,7 @@ fn import_job(ctx: &Context<'_>, kind: ImportKind) -> AppResult<import::ImportJo
         db: db(ctx)?.clone(),
         viewer: viewer.clone(),
         link_secret: settings(ctx)?.link_secret.clone(),
+        live: Some(crate::graphql::context::live(ctx)?.clone()),
         kind,
     })
 }

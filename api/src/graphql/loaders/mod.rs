@@ -7,12 +7,17 @@
 
 mod activity;
 mod pages;
+mod pipeline;
 mod scheduling;
 
 pub use activity::{
     ActivityById, CalendarOfSchool, EnrolmentsOfActivity, SchoolsOfActivity, StudentsOfCoach,
 };
 pub use pages::{LeerlabsOfRegion, ProgrammesOfSchool, SchoolsOfRegion};
+pub use pipeline::{
+    ApplicationsOfPerson, EnrolmentsOfStudent, HistoryOfApplication, NotesOfSignal,
+    RecordsOfPerson, SignalsOfPerson,
+};
 pub use scheduling::FetchQueue;
 
 use std::collections::HashMap;
@@ -20,7 +25,7 @@ use std::collections::HashMap;
 use async_graphql::dataloader::Loader;
 use entity::{
     coach_assignment, leerlab, leerlab_member, leerlab_partner, leerlab_target_programme, person,
-    programme, region, school, self_evaluation,
+    programme, region, school, self_evaluation, student,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
@@ -103,6 +108,7 @@ by_id!(SchoolById, school);
 by_id!(ProgrammeById, programme);
 by_id!(PersonById, person);
 by_id!(LeerlabById, leerlab);
+by_id!(StudentById, student);
 
 children!(PartnersOfLeerlab, leerlab_partner, LeerlabId, leerlab_id);
 children!(MembersOfLeerlab, leerlab_member, LeerlabId, leerlab_id);

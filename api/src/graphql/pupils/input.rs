@@ -4,7 +4,7 @@
 use async_graphql::{ID, InputObject};
 
 use crate::{
-    domain::{EnrolmentStatus, Leerweg, Need, Profile},
+    domain::{EnrolmentStatus, Leerweg, Need, Profile, pipeline::StudentStatus},
     graphql::scalars::Date,
     service::pupils::{NewEvaluation, StudentFilter, TransitionFilter},
 };
@@ -12,9 +12,9 @@ use crate::{
 /// Filters of `students`; all given filters must match.
 #[derive(InputObject, Default)]
 pub struct StudentFilterInput {
-    /// Only leavers of this vmbo school.
+    /// Only pupils of this vmbo school.
     pub school_brin: Option<String>,
-    /// Only leavers of this school year (cohort), such as `2024-2025`.
+    /// Only records of this school year (for leavers: their cohort), such as `2024-2025`.
     pub school_year: Option<String>,
     /// Only this leerweg.
     pub leerweg: Option<Leerweg>,
@@ -24,6 +24,14 @@ pub struct StudentFilterInput {
     pub leerlab_code: Option<String>,
     /// Only pupils with (true) or without (false) a transition to mbo.
     pub has_transition: Option<bool>,
+    /// Only records of this vmbo year (3 or 4).
+    pub year: Option<i32>,
+    /// Only pupils still at school (`IN_SCHOOL`) or only leavers (`LEFT`).
+    pub status: Option<StudentStatus>,
+    /// Only pupils (persons) with (true) or without (false) an application to mbo.
+    pub has_application: Option<bool>,
+    /// Only pupils with (true) or without (false) an `OPEN` or `IN_PROGRESS` signal.
+    pub has_open_signal: Option<bool>,
 }
 
 /// Filters of `transitions`; all given filters must match.
@@ -89,6 +97,10 @@ impl From<StudentFilterInput> for StudentFilter {
             profile: f.profile,
             leerlab_code: f.leerlab_code,
             has_transition: f.has_transition,
+            year: f.year,
+            status: f.status,
+            has_application: f.has_application,
+            has_open_signal: f.has_open_signal,
         }
     }
 }

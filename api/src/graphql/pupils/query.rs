@@ -33,7 +33,7 @@ pub struct PupilQuery;
 
 #[Object]
 impl PupilQuery {
-    /// Pupils the caller may see: vmbo staff their school's leavers, mbo staff the pupils who
+    /// Pupils the caller may see: vmbo staff their school's pupils (years 3 and 4, and leavers), mbo staff the pupils who
     /// enrolled with them, a coach their pupils, a student themselves. Audited.
     #[graphql(complexity = "PageArgs::complexity(first, child_complexity)")]
     async fn students(

@@ -1,9 +1,16 @@
 //! A pupil's place in an activity: pupil data, shown only to those who may see the pupil.
 
-use async_graphql::{ID, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
-use crate::{domain::activity::Attendance, ids, service::activity::EnrolmentRow};
+use super::Activity;
+use crate::{
+    domain::activity::Attendance,
+    error::{AppError, AppResult},
+    graphql::{context::loader, loaders::ActivityById},
+    ids,
+    service::activity::EnrolmentRow,
+};
 
 /// A pupil's place in an activity, with attendance and their own reflection. Pupil data.
 pub struct ActivityEnrolment(pub EnrolmentRow);
@@ -15,6 +22,15 @@ impl ActivityEnrolment {
     /// Global id of the pupil (a Student).
     async fn student_id(&self) -> ID {
         ids::encode("Student", self.0.enrolment.student_id)
+    }
+
+    /// The activity.
+    async fn activity(&self, ctx: &Context<'_>) -> AppResult<Activity> {
+        loader(ctx)?
+            .load_one(ActivityById(self.0.enrolment.activity_id))
+            .await?
+            .map(Activity)
+            .ok_or_else(|| AppError::internal("enrolment without activity"))
     }
 
     /// When the pupil enrolled.

@@ -20,6 +20,10 @@ pub enum ImportKindValue {
     VoLeavers,
     /// `mbo-enrolments`: enrolments at an mbo school.
     MboEnrolments,
+    /// `vo-pupils`: the roster of vmbo pupils in years 3 and 4.
+    VoPupils,
+    /// `mbo-applications`: applications to an mbo school.
+    MboApplications,
 }
 
 impl From<ImportKindValue> for ImportKind {
@@ -27,6 +31,8 @@ impl From<ImportKindValue> for ImportKind {
         match kind {
             ImportKindValue::VoLeavers => ImportKind::VoLeavers,
             ImportKindValue::MboEnrolments => ImportKind::MboEnrolments,
+            ImportKindValue::VoPupils => ImportKind::VoPupils,
+            ImportKindValue::MboApplications => ImportKind::MboApplications,
         }
     }
 }
@@ -36,6 +42,8 @@ impl From<ImportKind> for ImportKindValue {
         match kind {
             ImportKind::VoLeavers => ImportKindValue::VoLeavers,
             ImportKind::MboEnrolments => ImportKindValue::MboEnrolments,
+            ImportKind::VoPupils => ImportKindValue::VoPupils,
+            ImportKind::MboApplications => ImportKindValue::MboApplications,
         }
     }
 }

@@ -1,28 +1,49 @@
-//! A pupil record (pseudonymised): school, track, choice, transition, coach and evaluations.
+//! A pupil record (pseudonymised): school, track, year and status, choice, transition, coach,
+//! evaluations and activity enrolments. The leaver fields are null while the pupil is `IN_SCHOOL`.
 
 use async_graphql::{Context, ID, Object};
 use entity::student;
 
-use super::{CoachAssignment, Leerlab, Person, School, SelfEvaluation, Transition};
+use super::{
+    ActivityEnrolment, Application, CoachAssignment, Leerlab, Person, School, SelfEvaluation,
+    Signal, Transition,
+};
 use crate::{
-    domain::{Leerweg, Profile},
+    auth::Role,
+    domain::{Leerweg, Profile, pipeline::StudentStatus},
     error::{AppError, AppResult},
     graphql::{
-        context::{audit, loader, viewer},
+        context::{audit, db, loader, viewer},
         loaders::{
-            CoachAssignmentsOfStudent, EvaluationsOfStudent, LeerlabById, PersonById, SchoolById,
-            TransitionOfStudent,
+            ApplicationsOfPerson, CoachAssignmentsOfStudent, EnrolmentsOfStudent,
+            EvaluationsOfStudent, LeerlabById, PersonById, RecordsOfPerson, SchoolById,
+            SignalsOfPerson, TransitionOfStudent,
         },
         scalars::Date,
     },
     ids,
-    service::pupils::student_target,
+    service::{activity::EnrolmentRow, applications, pupils::student_target, signals},
 };
 
-/// A pupil who left a vmbo school in a school year (pseudonymised: no name, no PGN).
+/// A pupil's record at a vmbo school in one school year (pseudonymised: no name, no PGN).
 pub struct Student(pub student::Model);
 
-/// A pupil who left a vmbo school in a school year (pseudonymised: no name, no PGN).
+/// Whether the caller is rmc, who reads a pupil's records, applications, transition and
+/// signals, and nothing else pupil-level (DESIGN.md 4b).
+fn rmc(ctx: &Context<'_>) -> AppResult<bool> {
+    Ok(viewer(ctx)?.role() == Role::Rmc)
+}
+
+impl Student {
+    /// Whether a leaver row exists: only then do the leaver fields mean anything.
+    fn has_left(&self) -> bool {
+        StudentStatus::from_db(&self.0.status) == StudentStatus::Left
+    }
+}
+
+/// A pupil's record at a vmbo school in one school year, from year 3 until a year after leaving
+/// (pseudonymised: no name, no PGN). The records of one PGN are one person. The leaver fields
+/// (`examDate`, `choice*`, `transition`) are null while the pupil is `IN_SCHOOL`.
 #[Object]
 impl Student {
     /// Opaque global id (Relay). A student's token carries it as `sub`.
@@ -30,7 +51,7 @@ impl Student {
         ids::encode("Student", self.0.id)
     }
 
-    /// The vmbo school the pupil left (for mbo staff: the pupil's vmbo background).
+    /// The pupil's vmbo school (for mbo staff: the pupil's vmbo background).
     async fn school(&self, ctx: &Context<'_>) -> AppResult<School> {
         loader(ctx)?
             .load_one(SchoolById(self.0.school_id))
@@ -49,29 +70,41 @@ impl Student {
         Profile::from_db(&self.0.profile)
     }
 
-    /// The school year in which the pupil left vmbo, such as `2024-2025` (their cohort).
+    /// The school year of this record, such as `2024-2025`; for a leaver, the year they left
+    /// (their cohort).
     async fn school_year(&self) -> &str {
         &self.0.school_year
     }
 
-    /// Date of the pupil's final exam.
-    async fn exam_date(&self) -> Date {
-        Date(self.0.exam_date)
+    /// The vmbo year of this record: 3 or 4 (a leaver without a roster row: 4).
+    async fn year(&self) -> i32 {
+        i32::from(self.0.year)
     }
 
-    /// The crebo of the mbo programme the pupil chose, if known.
+    /// `IN_SCHOOL` until a leaver row exists for this school year, then `LEFT`.
+    async fn status(&self) -> StudentStatus {
+        StudentStatus::from_db(&self.0.status)
+    }
+
+    /// Date of the pupil's final exam; null while `IN_SCHOOL`.
+    async fn exam_date(&self) -> Option<Date> {
+        self.has_left().then_some(Date(self.0.exam_date))
+    }
+
+    /// The crebo of the mbo programme the pupil chose, if known; null while `IN_SCHOOL`.
     async fn choice_crebo(&self) -> Option<&str> {
-        self.0.choice_crebo.as_deref()
+        self.0.choice_crebo.as_deref().filter(|_| self.has_left())
     }
 
-    /// When the pupil made that choice.
+    /// When the pupil made that choice; null while `IN_SCHOOL`.
     async fn choice_date(&self) -> Option<Date> {
-        self.0.choice_date.map(Date)
+        self.0.choice_date.filter(|_| self.has_left()).map(Date)
     }
 
-    /// Whether the pupil chose before their exam (the leerlab's aim: choose early).
-    async fn chose_before_exam(&self) -> bool {
-        self.0.chose_before_exam
+    /// Whether the pupil chose before their exam (the leerlab's aim: choose early); null while
+    /// `IN_SCHOOL`.
+    async fn chose_before_exam(&self) -> Option<bool> {
+        self.has_left().then_some(self.0.chose_before_exam)
     }
 
     /// The leerlab the pupil took part in.
@@ -82,8 +115,12 @@ impl Student {
         Ok(loader(ctx)?.load_one(LeerlabById(id)).await?.map(Leerlab))
     }
 
-    /// The pupil's step to mbo: the earliest enrolment in the school year after leaving; null if none.
+    /// The pupil's step to mbo: the earliest enrolment in the school year after leaving; null if
+    /// none, and while `IN_SCHOOL`.
     async fn transition(&self, ctx: &Context<'_>) -> AppResult<Option<Transition>> {
+        if !self.has_left() {
+            return Ok(None);
+        }
         let Some(transition) = loader(ctx)?
             .load_one(TransitionOfStudent(self.0.id))
             .await?
@@ -97,8 +134,11 @@ impl Student {
         }))
     }
 
-    /// The pupil's current supercoach.
+    /// The pupil's current supercoach (not shown to rmc).
     async fn coach(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        if rmc(ctx)? {
+            return Ok(None);
+        }
         let today = viewer(ctx)?.today();
         let assignments = loader(ctx)?
             .load_one(CoachAssignmentsOfStudent(self.0.id))
@@ -116,8 +156,11 @@ impl Student {
             .map(Person))
     }
 
-    /// Every supercoach the pupil has had, oldest first.
+    /// Every supercoach the pupil has had, oldest first (not shown to rmc).
     async fn coach_history(&self, ctx: &Context<'_>) -> AppResult<Vec<CoachAssignment>> {
+        if rmc(ctx)? {
+            return Ok(Vec::new());
+        }
         let assignments = loader(ctx)?
             .load_one(CoachAssignmentsOfStudent(self.0.id))
             .await?
@@ -125,8 +168,11 @@ impl Student {
         Ok(assignments.into_iter().map(CoachAssignment).collect())
     }
 
-    /// The pupil's self-evaluations, oldest first.
+    /// The pupil's self-evaluations, oldest first (not shown to rmc).
     async fn evaluations(&self, ctx: &Context<'_>) -> AppResult<Vec<SelfEvaluation>> {
+        if rmc(ctx)? {
+            return Ok(Vec::new());
+        }
         let rows = loader(ctx)?
             .load_one(EvaluationsOfStudent(self.0.id))
             .await?
@@ -135,5 +181,81 @@ impl Student {
             audit(ctx)?.read("evaluation.read", student_target(self.0.id));
         }
         Ok(rows.into_iter().map(SelfEvaluation).collect())
+    }
+
+    /// The activities this record is enrolled in, oldest enrolment first (not shown to rmc).
+    /// Audited.
+    async fn activity_enrolments(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityEnrolment>> {
+        if rmc(ctx)? {
+            return Ok(Vec::new());
+        }
+        let rows = loader(ctx)?
+            .load_one(EnrolmentsOfStudent(self.0.id))
+            .await?
+            .unwrap_or_default();
+        if !rows.is_empty() {
+            audit(ctx)?.read("activity.enrolment.read", student_target(self.0.id));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|enrolment| {
+                ActivityEnrolment(EnrolmentRow {
+                    enrolment,
+                    student_school_id: self.0.school_id,
+                })
+            })
+            .collect())
+    }
+
+    /// The person's applications to mbo, oldest first: all of them for vmbo staff, the pupil,
+    /// their coach, rmc and admin; for mbo staff only those to their own school. Audited.
+    async fn applications(&self, ctx: &Context<'_>) -> AppResult<Vec<Application>> {
+        let person = self.0.pseudonym.clone();
+        let loader = loader(ctx)?;
+        let mut rows = loader
+            .load_one(ApplicationsOfPerson(person.clone()))
+            .await?
+            .unwrap_or_default();
+        let viewer = viewer(ctx)?;
+        if viewer.role() == Role::SchoolStaff {
+            let records = loader
+                .load_one(RecordsOfPerson(person))
+                .await?
+                .unwrap_or_default();
+            let their_pupil = records.iter().any(|r| viewer.covers_school(r.school_id));
+            rows.retain(|a| their_pupil || viewer.covers_school(a.school_id));
+        }
+        let trail = audit(ctx)?;
+        for row in &rows {
+            trail.read("application.read", applications::target(row.id));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|model| Application {
+                model,
+                readable: true,
+            })
+            .collect())
+    }
+
+    /// The person's signals, oldest first (never shown to students; mbo staff see them while
+    /// the pupil has an open application to, or an enrolment at, their school). Audited.
+    async fn signals(&self, ctx: &Context<'_>) -> AppResult<Vec<Signal>> {
+        let viewer = viewer(ctx)?;
+        let rows = match viewer.role() {
+            Role::Student => Vec::new(),
+            Role::SchoolStaff if !viewer.covers_school(self.0.school_id) => {
+                signals::of_person(db(ctx)?, viewer, &self.0.pseudonym).await?
+            }
+            _ => loader(ctx)?
+                .load_one(SignalsOfPerson(self.0.pseudonym.clone()))
+                .await?
+                .unwrap_or_default(),
+        };
+        let trail = audit(ctx)?;
+        for row in &rows {
+            trail.read("signal.read", signals::target(row.id));
+        }
+        Ok(rows.into_iter().map(Signal).collect())
     }
 }

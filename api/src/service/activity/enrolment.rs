@@ -76,6 +76,46 @@ pub async fn enrol(
     Ok((activity, row))
 }
 
+/// `withdrawFromActivity`: a pupil gives up their place (the same callers as `enrolInActivity`).
+/// The place is freed in the transaction that deletes the enrolment; a cancelled activity keeps
+/// its enrolments as they were (`CONFLICT`), and a pupil who is not enrolled is `NOT_FOUND`.
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    activity_id: i64,
+    student_id: i64,
+) -> AppResult<activity::Model> {
+    let pupil = require_pupil_in_scope(db, viewer, student_id).await?;
+    let activity = require_visible(db, viewer, activity_id, "activityId").await?;
+    if activity.status == ActivityStatus::Cancelled.as_str() {
+        return Err(AppError::conflict("the activity is cancelled"));
+    }
+    let txn = db::begin_write(db).await?;
+    let removed = activity_enrolment::Entity::delete_many()
+        .filter(activity_enrolment::Column::ActivityId.eq(activity_id))
+        .filter(activity_enrolment::Column::StudentId.eq(pupil.id))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if removed == 0 {
+        return Err(AppError::not_found_in(
+            "studentId",
+            "the pupil is not enrolled",
+        ));
+    }
+    db::execute(
+        &txn,
+        "UPDATE activity SET enrolled_count = enrolled_count - 1 WHERE id = ? AND enrolled_count > 0",
+        vec![activity_id.into()],
+    )
+    .await?;
+    let target = format!("Activity:{activity_id}/{}", student_target(pupil.id));
+    audit::record_write(&txn, viewer, "activity.withdraw", target).await?;
+    let activity = lock(&txn, activity_id).await?;
+    txn.commit().await?;
+    Ok(activity)
+}
+
 /// Why the conditional UPDATE took no place: a CONFLICT that says so.
 async fn why_no_place(txn: &impl ConnectionTrait, activity_id: i64) -> AppError {
     let current = match activity::Entity::find_by_id(activity_id).one(txn).await {

@@ -10,7 +10,7 @@
 mod enrolment;
 mod lifecycle;
 
-pub use enrolment::{AttendanceChanges, EnrolmentRow, enrol, record_attendance};
+pub use enrolment::{AttendanceChanges, EnrolmentRow, enrol, record_attendance, withdraw};
 pub use lifecycle::{ActivityChanges, NewActivity, cancel, create, publish, update};
 
 use chrono::{DateTime, Duration, Utc};
