@@ -1,4 +1,5 @@
-//! The test harness: a fresh database (SQLite file or PostgreSQL database), migrated, behind
+//! The test harness: a fresh database (SQLite file or PostgreSQL database), migrated (a copy of
+//! a template migrated once per test process, see `database`), behind
 //! the real router on `127.0.0.1:0`, and helpers to speak GraphQL to it as any role.
 //!
 //! Every database test is written once with [`db_test!`] and runs on both backends. The
@@ -22,9 +23,10 @@ use leerroute::{
     router,
     secrets::Secrets,
 };
-use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
+
+mod database;
 
 /// Which database a test runs on.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -84,28 +86,21 @@ impl TestApp {
     pub async fn start_with(backend: Backend, options: Options) -> Option<TestApp> {
         let dir = tempfile::tempdir().expect("temp dir");
         let (database_url, pg_cleanup) = match backend {
-            Backend::Sqlite => (
-                format!("sqlite://{}", dir.path().join("test.db").display()),
-                None,
-            ),
+            Backend::Sqlite => {
+                let path = dir.path().join("test.db");
+                database::sqlite_copy(&path).await;
+                (format!("sqlite://{}", path.display()), None)
+            }
             Backend::Postgres => {
                 let server = postgres_server_url()?;
                 let name = format!("lr_test_{}", uuid::Uuid::new_v4().simple());
-                let admin = sea_orm::Database::connect(&server)
-                    .await
-                    .expect("connect to PostgreSQL");
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .expect("create test database");
-                admin.close().await.ok();
+                database::postgres_copy(&server, &name).await;
                 (with_database(&server, &name), Some((server, name)))
             }
         };
         let mut db = leerroute::db::connect(&database_url)
             .await
             .expect("open test database");
-        Migrator::up(&db, None).await.expect("migrate");
         let statements = Arc::new(AtomicUsize::new(0));
         let counter = statements.clone();
         let mut server_db = db.clone();
@@ -352,7 +347,7 @@ pub fn leerroute_binary() -> PathBuf {
     let binary = dir.join(format!("leerroute{}", std::env::consts::EXE_SUFFIX));
     assert!(
         binary.exists(),
-        "{} is missing: run `cargo build -p leerroute` (cargo test --workspace builds it)",
+        "{} is missing: run `cargo build -p leerroute` (cargo test builds it)",
         binary.display()
     );
     binary

@@ -329,7 +329,14 @@ db_test!(
             body["__schema"].is_null() && body["__type"].is_null(),
             "the schema stays hidden: {body}"
         );
-        assert_eq!(app.get("/graphql", None).await.status(), 404);
+        let page = app
+            .client()
+            .get(format!("{}/graphql", app.base_url))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET /graphql");
+        assert_eq!(page.status(), 404, "no GraphiQL");
         assert_eq!(
             app.ok(None, "{ regions { totalCount } }", json!({})).await["regions"]["totalCount"],
             0

@@ -346,7 +346,13 @@ db_test!(
 db_test!(health_and_graphiql_answer, |app: TestApp| async move {
     assert_eq!(app.get("/healthz", None).await.status(), 200);
     assert_eq!(app.get("/readyz", None).await.status(), 200);
-    let page = app.get("/graphql", None).await;
+    let page = app
+        .client()
+        .get(format!("{}/graphql", app.base_url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("GET /graphql");
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("graphiql"));
 });

@@ -1,91 +1,144 @@
-//! `POST /graphql` (JSON, or multipart for uploads) and GraphiQL on `GET /graphql`.
+//! `/graphql` over HTTP, as the GraphQL-over-HTTP spec has it: `POST` (JSON, or multipart for
+//! uploads) runs any operation; `GET` with GraphQL parameters in the query string runs queries
+//! only (405 otherwise); a `GET` without them from a browser gets GraphiQL.
 //!
-//! One place reads the request ([`read_batch`]), one executes it ([`execute`]), one writes the
-//! response ([`write_response`]).
+//! One place reads the request ([`super::request`]), one runs it ([`execute`]), one writes the
+//! answer ([`answer`]) in the media type the client accepts ([`super::media`]).
 
 use std::sync::Arc;
 
-use async_graphql::{
-    BatchRequest, BatchResponse, ErrorExtensions, ParseRequestError, Request, ServerError,
-    http::{MultipartOptions, receive_batch_body},
-};
+use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions, Request, ServerError};
 use axum::{
-    Json,
     body::Body,
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, HeaderValue, StatusCode, Uri, header},
     response::{IntoResponse, Response},
 };
-use futures::TryStreamExt;
-use tokio_util::compat::TokioAsyncReadCompatExt;
+use serde::{Serialize, ser::SerializeMap};
 
 use super::{
-    caller::Caller,
+    caller::{Caller, Refusal},
+    media::{Media, accepts_html, negotiate},
+    request::{self, Malformed, Operation, Operations},
     responses::{graphql_error, graphql_internal},
 };
 use crate::{app::AppState, graphql::loaders::FetchQueue};
 
-/// GraphiQL (embedded, see [`crate::web`]), when introspection is on.
-pub async fn graphiql(State(state): State<Arc<AppState>>) -> Response {
-    crate::web::graphiql_page(state.service.introspection)
-}
-
-/// A GraphQL request (or batch) of one caller.
-pub async fn graphql(
+/// `POST /graphql`: a GraphQL request (or batch) of one caller.
+pub async fn post(
     State(state): State<Arc<AppState>>,
-    caller: Caller,
+    caller: Result<Caller, Refusal>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let batch = match read_batch(&state, &headers, body).await {
-        Ok(batch) => batch,
-        Err(response) => return response,
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
     };
-    match execute(&state, &caller, batch).await {
-        Ok(response) => write_response(response),
-        Err(response) => response,
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(refusal) => return in_media(refusal.into_response(), media),
+    };
+    let limit = state.service.max_upload_mb * 1024 * 1024;
+    let operations = match request::from_body(&headers, body, limit, state.service.max_batch).await
+    {
+        Ok(operations) => operations,
+        Err(malformed) => return refuse(malformed, media),
+    };
+    run(&state, &caller, operations, false, media).await
+}
+
+/// `GET /graphql`: a query from the query string, or GraphiQL for a browser that sent none.
+/// Every answer varies with the token and `Accept`, and what a token read is never stored by
+/// a shared cache.
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    caller: Result<Caller, Refusal>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let mut response = get_answer(&state, caller, &headers, &uri).await;
+    cache_headers(&mut response, headers.contains_key(header::AUTHORIZATION));
+    response
+}
+
+async fn get_answer(
+    state: &AppState,
+    caller: Result<Caller, Refusal>,
+    headers: &HeaderMap,
+    uri: &Uri,
+) -> Response {
+    let operation = request::from_query_string(uri);
+    if matches!(operation, Ok(None)) && accepts_html(headers) {
+        return crate::web::graphiql_page(state.service.introspection);
+    }
+    let Some(media) = negotiate(headers) else {
+        return not_acceptable();
+    };
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(refusal) => return in_media(refusal.into_response(), media),
+    };
+    match operation {
+        Ok(Some(operation)) => {
+            run(
+                state,
+                &caller,
+                Operations::Single(Box::new(operation)),
+                true,
+                media,
+            )
+            .await
+        }
+        Ok(None) => refuse(
+            Malformed::Request("the request has no `query` (nor `documentId`)".to_owned()),
+            media,
+        ),
+        Err(malformed) => refuse(malformed, media),
     }
 }
 
-/// Reads the body: JSON or multipart, within the upload and batch limits.
-async fn read_batch(
+/// Resolves each operation's document, refuses what `GET` may not run, executes and answers.
+async fn run(
     state: &AppState,
-    headers: &HeaderMap,
-    body: Body,
-) -> Result<BatchRequest, Response> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
-    let reader =
-        tokio_util::io::StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
-    let options = MultipartOptions::default()
-        .max_file_size(state.service.max_upload_mb * 1024 * 1024)
-        .max_num_files(1);
-    let batch = receive_batch_body(content_type, reader.compat(), options)
-        .await
-        .map_err(|err| match err {
-            ParseRequestError::PayloadTooLarge => graphql_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "BAD_USER_INPUT",
-                "request or upload too large",
-            ),
-            other => graphql_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_USER_INPUT",
-                &format!("unreadable GraphQL request: {other}"),
-            ),
-        })?;
-    if let BatchRequest::Batch(requests) = &batch
-        && requests.len() > state.service.max_batch
-    {
-        let message = format!("at most {} operations per batch", state.service.max_batch);
-        return Err(graphql_error(
-            StatusCode::BAD_REQUEST,
-            "QUERY_TOO_COMPLEX",
-            &message,
-        ));
+    caller: &Caller,
+    operations: Operations,
+    safe_only: bool,
+    media: Media,
+) -> Response {
+    let prepare = |operation: Operation| {
+        let mut request = document(operation)?;
+        if safe_only {
+            request::only_queries(&mut request)?;
+        }
+        Ok(request)
+    };
+    let batch = match operations {
+        Operations::Single(operation) => prepare(*operation).map(BatchRequest::Single),
+        Operations::Batch(operations) => operations
+            .into_iter()
+            .map(prepare)
+            .collect::<Result<_, _>>()
+            .map(BatchRequest::Batch),
+    };
+    match batch {
+        Ok(batch) => match execute(state, caller, batch).await {
+            Ok(response) => answer(response, media),
+            Err(response) => in_media(response, media),
+        },
+        Err(malformed) => refuse(malformed, media),
     }
-    Ok(batch)
+}
+
+/// The request the schema runs: the operation's own text. A `documentId` (a trusted
+/// document) is refused for now; this is where trusted documents resolve to their text.
+fn document(operation: Operation) -> Result<Request, Malformed> {
+    match operation.document_id {
+        None => Ok(operation.request),
+        Some(_) => Err(Malformed::Request(
+            "`documentId`: this service runs no trusted documents; send the document in `query`"
+                .to_owned(),
+        )),
+    }
 }
 
 /// Runs every operation with the caller's context, then writes the audit trail: pupil data
@@ -114,8 +167,167 @@ async fn execute(
     Ok(response)
 }
 
-fn write_response(response: BatchResponse) -> Response {
-    Json(response).into_response()
+/// The answer in `media`. A single operation that never ran (it did not parse or validate,
+/// or was refused before execution) has no `data`, and its status follows its first error's
+/// code; a batch answers 200 with each element's own errors.
+fn answer(response: BatchResponse, media: Media) -> Response {
+    let status = match &response {
+        BatchResponse::Single(single) if never_ran(single) => {
+            refused_status(first_code(single), media)
+        }
+        _ => StatusCode::OK,
+    };
+    let body = match &response {
+        BatchResponse::Single(single) => serde_json::to_vec(&Answer(single)),
+        BatchResponse::Batch(batch) => {
+            serde_json::to_vec(&batch.iter().map(Answer).collect::<Vec<_>>())
+        }
+    };
+    let Ok(body) = body else {
+        return graphql_internal("the answer could not be serialised");
+    };
+    let mut http = (status, body).into_response();
+    http.headers_mut().extend(response.http_headers_iter());
+    set_content_type(&mut http, media);
+    if response.is_ok() {
+        http.extensions_mut().insert(NoErrors);
+    }
+    http
+}
+
+/// Marks an answer of operations that all ran without an error (see [`cache_headers`]).
+#[derive(Clone, Copy)]
+struct NoErrors;
+
+/// An operation refused before execution: no data, and no error inside the operation.
+fn never_ran(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+fn first_code(response: &async_graphql::Response) -> Option<String> {
+    let extensions = response.errors.first()?.extensions.as_ref()?;
+    match extensions.get("code")? {
+        async_graphql::Value::String(code) => Some(code.clone()),
+        _ => None,
+    }
+}
+
+/// The status of a request that never ran: HTTP's own for a refused token, rate or
+/// database; otherwise 400 under `application/graphql-response+json` and 200 under
+/// `application/json` (the spec's rule for parse and validation failures).
+fn refused_status(code: Option<String>, media: Media) -> StatusCode {
+    match code.as_deref() {
+        Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
+        Some("RATE_LIMITED") => StatusCode::TOO_MANY_REQUESTS,
+        Some("UNAVAILABLE") => StatusCode::SERVICE_UNAVAILABLE,
+        _ => match media {
+            Media::GraphqlResponse => StatusCode::BAD_REQUEST,
+            Media::Json => StatusCode::OK,
+        },
+    }
+}
+
+/// A response as the spec orders it: `errors`, then `data` (left out when the operation
+/// never ran), then `extensions`.
+struct Answer<'a>(&'a async_graphql::Response);
+
+impl Serialize for Answer<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let response = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        if !response.errors.is_empty() {
+            map.serialize_entry("errors", &response.errors)?;
+        }
+        if !never_ran(response) {
+            map.serialize_entry("data", &response.data)?;
+        }
+        if !response.extensions.is_empty() {
+            map.serialize_entry("extensions", &response.extensions)?;
+        }
+        map.end()
+    }
+}
+
+/// A request that never reached the schema, answered in `media`.
+fn refuse(malformed: Malformed, media: Media) -> Response {
+    let (status, code, message) = match malformed {
+        Malformed::Request(message) => (
+            refused_status(None, media),
+            "BAD_USER_INPUT",
+            format!("not a GraphQL request: {message}"),
+        ),
+        Malformed::TooManyOperations(most) => (
+            refused_status(None, media),
+            "QUERY_TOO_COMPLEX",
+            format!("at most {most} operations per batch"),
+        ),
+        Malformed::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BAD_USER_INPUT",
+            "request or upload too large".to_owned(),
+        ),
+        Malformed::UnsupportedType => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "send `Content-Type: application/json` (or multipart/form-data for uploads)".to_owned(),
+        ),
+        Malformed::NotAQuery => (
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "only queries run over GET; send mutations with POST".to_owned(),
+        ),
+    };
+    let mut response = in_media(graphql_error(status, code, &message), media);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+/// 406: the client accepts neither GraphQL media type.
+fn not_acceptable() -> Response {
+    graphql_error(
+        StatusCode::NOT_ACCEPTABLE,
+        "BAD_USER_INPUT",
+        "accept application/graphql-response+json or application/json",
+    )
+}
+
+/// A GraphQL-shaped error response (JSON) relabelled with the negotiated media type.
+fn in_media(mut response: Response, media: Media) -> Response {
+    set_content_type(&mut response, media);
+    response
+}
+
+fn set_content_type(response: &mut Response, media: Media) {
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+}
+
+/// `Vary: Authorization, Accept` on every `GET /graphql`; `Cache-Control: private, no-store`
+/// for whatever was asked with a token or went wrong, and a minute in any cache for an
+/// anonymous answer without errors (the public catalogue).
+fn cache_headers(response: &mut Response, with_token: bool) {
+    let clean = response.extensions().get::<NoErrors>().is_some();
+    let cache = if with_token || !clean {
+        "private, no-store"
+    } else {
+        "public, max-age=60"
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Accept"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
 }
 
 /// Every error leaves with a code: async-graphql's own parse, validation and limit errors

@@ -1,4 +1,4 @@
-//! HTTP wiring: the axum router and its handlers. Every door that serves data (`POST /graphql`,
+//! HTTP wiring: the axum router and its handlers. Every door that serves data (`/graphql`,
 //! the websocket, the CSV export, the calendar feed) takes a [`Caller`](caller::Caller), so
 //! authentication, the rate limit, the request id and the audit trail are applied in one place
 //! and no route can forget them.
@@ -10,6 +10,8 @@ mod caller;
 mod export;
 mod feed;
 mod graphql;
+mod media;
+mod request;
 mod responses;
 mod ws;
 
@@ -31,7 +33,7 @@ use crate::{app::AppState, request_id};
 pub fn router(state: Arc<AppState>) -> Router {
     let body_limit = state.service.max_upload_mb * 1024 * 1024;
     Router::new()
-        .route("/graphql", get(graphql::graphiql).post(graphql::graphql))
+        .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::graphql_ws))
         .route("/calendar/{file}", get(feed::region_feed))
         .route(
