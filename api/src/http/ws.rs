@@ -7,9 +7,13 @@ use std::sync::Arc;
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
-    extract::{State, WebSocketUpgrade},
+    extract::{
+        State, WebSocketUpgrade,
+        ws::{CloseFrame, Message},
+    },
     response::Response,
 };
+use futures::{SinkExt, StreamExt};
 
 use super::caller::{Caller, Peer, Presented, Refusal};
 use crate::{app::AppState, request_id};
@@ -23,11 +27,32 @@ pub async fn graphql_ws(
 ) -> Response {
     upgrade
         .protocols(["graphql-transport-ws"])
-        .on_upgrade(move |socket| {
+        .on_upgrade(move |socket| async move {
             let schema = state.schema.clone();
-            GraphQLWebSocket::new(socket, schema, protocol)
+            let shutdown = state.shutdown.clone();
+            // Messages leave through a channel, so that the socket's sending half stays here
+            // for the close frame once the server shuts down.
+            let (mut sink, stream) = socket.split();
+            let (outgoing, mut queued) = futures::channel::mpsc::channel::<Message>(16);
+            let incoming = stream.take_until(shutdown.clone().cancelled_owned());
+            let serve = GraphQLWebSocket::new_with_pair(outgoing, incoming, schema, protocol)
                 .on_connection_init(move |payload| connection_data(state, payload, peer))
-                .serve()
+                .serve();
+            let forward = async {
+                while let Some(message) = queued.next().await {
+                    if sink.send(message).await.is_err() {
+                        break;
+                    }
+                }
+            };
+            futures::join!(serve, forward);
+            if shutdown.is_cancelled() {
+                let going_away = CloseFrame {
+                    code: axum::extract::ws::close_code::AWAY,
+                    reason: "the server is shutting down".into(),
+                };
+                let _ = sink.send(Message::Close(Some(going_away))).await;
+            }
         })
 }
 
