@@ -6,6 +6,7 @@ pub mod applications;
 pub mod audit_log;
 pub mod catalogue;
 pub mod disclosure;
+pub mod identity;
 pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
