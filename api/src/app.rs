@@ -30,6 +30,8 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// The service's today (`LEERROUTE_TODAY`).
     pub clock: Clock,
+    /// Cancelled when the server shuts down: long-lived connections (websockets) end on it.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             rate_limiter: RateLimiter::new(service.rate_limit),
             live: Live::start(&db),
             clock: service.clock.clock(),
+            shutdown: tokio_util::sync::CancellationToken::new(),
             db,
             secrets,
             service,

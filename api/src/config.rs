@@ -139,6 +139,16 @@ pub struct ServiceArgs {
     /// Largest request body or uploaded file, in megabytes.
     #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
     pub max_upload_mb: usize,
+    /// Seconds a client may take to send a request's headers, and to start its next request on
+    /// a kept-alive connection; then the connection is closed.
+    #[arg(long, env = "LEERROUTE_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Longest pause, in seconds, while a request body arrives; then the request fails.
+    #[arg(long, env = "LEERROUTE_BODY_TIMEOUT", default_value_t = 30)]
+    pub body_timeout_secs: u64,
+    /// Seconds that running requests get after SIGTERM or Ctrl-C before the process ends anyway.
+    #[arg(long, env = "LEERROUTE_SHUTDOWN_TIMEOUT", default_value_t = 10)]
+    pub shutdown_timeout_secs: u64,
     #[command(flatten)]
     pub clock: ClockArgs,
 }
@@ -153,6 +163,9 @@ impl Default for ServiceArgs {
             max_batch: 10,
             rate_limit: 1200,
             max_upload_mb: 512,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            shutdown_timeout_secs: 10,
             clock: ClockArgs::default(),
         }
     }

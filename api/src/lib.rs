@@ -29,7 +29,7 @@ use std::sync::Arc;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 
-pub use http::router;
+pub use http::{router, serve as serve_http};
 
 use crate::{
     app::AppState,
@@ -91,13 +91,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
             source,
         })?;
     tracing::info!(address = %args.listen, "Leerroute is serving GraphQL on /graphql");
-    axum::serve(
-        listener,
-        http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(CommandError::Serve)
+    http::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(CommandError::Serve)
 }
 
 async fn shutdown_signal() {

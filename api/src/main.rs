@@ -16,7 +16,12 @@ async fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => leerroute::serve(args).await.map(|()| None),
+        // Ends the process at once when serving ends: the runtime would otherwise wait for
+        // blocking work (an import's reader thread) and outlast the shutdown deadline.
+        Command::Serve(args) => match leerroute::serve(args).await {
+            Ok(()) => std::process::exit(0),
+            Err(err) => Err(err),
+        },
         Command::Migrate(args) => leerroute::migrate(args).await.map(Some),
         Command::Seed(args) => leerroute::seed_demo(args).await.map(Some),
         Command::Import { kind } => leerroute::import_command(kind).await.map(Some),

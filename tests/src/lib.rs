@@ -20,7 +20,6 @@ use leerroute::{
     app::AppState,
     auth::{Role, token},
     config::{AuthArgs, ServiceArgs},
-    router,
     secrets::Secrets,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -119,7 +118,7 @@ impl TestApp {
             .expect("bind");
         let address = listener.local_addr().expect("address");
         let server = tokio::spawn(async move {
-            axum::serve(listener, router(Arc::new(state)))
+            leerroute::serve_http(listener, Arc::new(state), std::future::pending())
                 .await
                 .expect("serve");
         });

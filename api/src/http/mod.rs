@@ -14,7 +14,10 @@ mod graphql;
 mod media;
 mod request;
 mod responses;
+mod server;
 mod ws;
+
+pub use server::serve;
 
 use std::{sync::Arc, time::Duration};
 

@@ -6,7 +6,8 @@
 //! request id, one request of the caller's budget, its own loaders and audit trail (written
 //! before each response leaves) and a code on every error. A socket holds at most
 //! [`MAX_OPERATIONS`] operations at once, and must send `connection_init` within
-//! [`INIT_TIMEOUT`] (else it is closed with 4408, as graphql-transport-ws says).
+//! [`INIT_TIMEOUT`] (else it is closed with 4408, as graphql-transport-ws says). When the
+//! server shuts down, every socket is closed with 1001 (going away).
 
 use std::{
     net::IpAddr,
@@ -178,8 +179,10 @@ fn server_error(err: AppError) -> async_graphql::ServerError {
 }
 
 /// Pumps the socket: client messages into async-graphql's protocol handler, its messages back
-/// out; closes with 4408 when `connection_init` has not arrived within [`INIT_TIMEOUT`].
+/// out; closes with 4408 when `connection_init` has not arrived within [`INIT_TIMEOUT`], and
+/// with 1001 when the server shuts down.
 async fn serve(socket: Socket, connection: Connection) {
+    let shutdown = connection.state.shutdown.clone();
     let (mut sink, stream) = socket.split();
     let input = stream
         .take_while(|message| future::ready(message.is_ok()))
@@ -205,6 +208,10 @@ async fn serve(socket: Socket, connection: Connection) {
                 Some(message) => message,
                 None => break,
             },
+            () = shutdown.cancelled() => Message::Close(Some(CloseFrame {
+                code: axum::extract::ws::close_code::AWAY,
+                reason: "the server is shutting down".into(),
+            })),
             () = &mut deadline, if waiting_for_init => {
                 waiting_for_init = false;
                 if init_arrived.load(Ordering::SeqCst) {
