@@ -33,6 +33,8 @@ use crate::{
 pub struct Caller {
     pub viewer: Viewer,
     pub audit: Arc<AuditTrail>,
+    /// The rate-limit budget this caller spends from.
+    pub budget: String,
 }
 
 /// Why a caller was turned away before anything ran.
@@ -74,7 +76,21 @@ impl Caller {
             .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?
             .on(&state.clock);
         let audit = Arc::new(AuditTrail::new(&viewer, request_id));
-        Ok(Caller { viewer, audit })
+        Ok(Caller {
+            viewer,
+            audit,
+            budget,
+        })
+    }
+
+    /// The same caller for another request (an operation on its websocket): an audit trail of
+    /// its own, under `request_id`.
+    pub fn for_request(&self, request_id: String) -> Caller {
+        Caller {
+            viewer: self.viewer.clone(),
+            audit: Arc::new(AuditTrail::new(&self.viewer, request_id)),
+            budget: self.budget.clone(),
+        }
     }
 
     /// What a GraphQL operation of this caller reads from its context: the caller, a fresh
@@ -85,10 +101,10 @@ impl Caller {
         data.insert(self.audit.clone());
     }
 
-    /// As [`fill`](Self::fill), but without the audit trail: for a websocket connection,
-    /// whose trail would never be written. Its operations run inside async-graphql's
-    /// websocket stream, so its loaders fetch after async-graphql's own short delay.
-    pub fn fill_without_audit(&self, data: &mut Data, state: &AppState) {
+    /// As [`fill`](Self::fill), for one operation on a websocket. It runs inside
+    /// async-graphql's websocket stream, so its loaders fetch after async-graphql's own short
+    /// delay, not from a fetch queue.
+    pub fn fill_socket_operation(&self, data: &mut Data, state: &AppState) {
         let loader = DataLoader::new(
             Db {
                 db: state.db.clone(),
@@ -97,6 +113,7 @@ impl Caller {
             tokio::spawn,
         );
         self.fill_with(data, state, loader);
+        data.insert(self.audit.clone());
     }
 
     fn fill_with(&self, data: &mut Data, state: &AppState, loader: DataLoader<Db>) {

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions, Request, ServerError};
+use async_graphql::{BatchRequest, BatchResponse, Request};
 use axum::{
     body::Body,
     extract::State,
@@ -375,37 +375,10 @@ fn cache_headers(response: &mut Response, with_token: bool) {
     }
 }
 
-/// Every error leaves with a code: async-graphql's own parse, validation and limit errors
-/// get `QUERY_TOO_COMPLEX` or `BAD_USER_INPUT`.
+/// Every error leaves with a code (see [`codes`](super::codes)).
 fn add_error_codes(response: &mut BatchResponse) {
-    let responses: Vec<&mut async_graphql::Response> = match response {
-        BatchResponse::Single(r) => vec![r],
-        BatchResponse::Batch(rs) => rs.iter_mut().collect(),
-    };
-    for response in responses {
-        for error in &mut response.errors {
-            let has_code = error
-                .extensions
-                .as_ref()
-                .is_some_and(|e| e.get("code").is_some());
-            if !has_code {
-                let code = classify(error);
-                let extended = async_graphql::Error::new(error.message.clone())
-                    .extend_with(|_, e| e.set("code", code));
-                error.extensions = extended.extensions;
-            }
-        }
-    }
-}
-
-fn classify(error: &ServerError) -> &'static str {
-    let message = error.message.as_str();
-    if message.contains("too complex")
-        || message.contains("nested too deep")
-        || message.contains("too many")
-    {
-        "QUERY_TOO_COMPLEX"
-    } else {
-        "BAD_USER_INPUT"
+    match response {
+        BatchResponse::Single(r) => super::codes::add_error_codes(r),
+        BatchResponse::Batch(rs) => rs.iter_mut().for_each(super::codes::add_error_codes),
     }
 }

@@ -7,6 +7,7 @@
 //! [`app`](crate::app), never the other way round.
 
 mod caller;
+mod codes;
 mod export;
 mod feed;
 mod graphql;

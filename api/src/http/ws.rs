@@ -1,78 +1,240 @@
 //! `GET /graphql/ws`: GraphQL over graphql-transport-ws. Browsers cannot set headers on a
 //! websocket, so the token comes in the `connection_init` payload, and the connection's
 //! [`Caller`] is established from it the same way as for an HTTP request.
+//!
+//! Each operation on the socket is a request of its own, as over `POST /graphql`: a fresh
+//! request id, one request of the caller's budget, its own loaders and audit trail (written
+//! before each response leaves) and a code on every error. A socket holds at most
+//! [`MAX_OPERATIONS`] operations at once, and must send `connection_init` within
+//! [`INIT_TIMEOUT`] (else it is closed with 4408, as graphql-transport-ws says). When the
+//! server shuts down, every socket is closed with 1001 (going away).
 
-use std::sync::Arc;
+use std::{
+    net::IpAddr,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 
-use async_graphql::Data;
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::{
+    Data, Executor, Request, Response,
+    http::{WebSocket, WebSocketProtocols, WsMessage},
+};
 use axum::{
     extract::{
         State, WebSocketUpgrade,
-        ws::{CloseFrame, Message},
+        ws::{CloseFrame, Message, WebSocket as Socket},
     },
-    response::Response,
+    response::Response as HttpResponse,
 };
-use futures::{SinkExt, StreamExt};
+use futures::{SinkExt, StreamExt, future, stream::BoxStream};
 
-use super::caller::{Caller, Peer, Presented, Refusal};
-use crate::{app::AppState, request_id};
+use super::{
+    caller::{Caller, Peer, Presented, Refusal},
+    codes::add_error_codes,
+};
+use crate::{app::AppState, error::AppError, request_id};
+
+/// Operations (subscriptions, queries, mutations) one socket may run at once.
+pub const MAX_OPERATIONS: usize = 100;
+/// How long a new socket may take to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Upgrades to a websocket and serves GraphQL on it.
 pub async fn graphql_ws(
     State(state): State<Arc<AppState>>,
     Peer(peer): Peer,
-    protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
-) -> Response {
+) -> HttpResponse {
     upgrade
         .protocols(["graphql-transport-ws"])
-        .on_upgrade(move |socket| async move {
-            let schema = state.schema.clone();
-            let shutdown = state.shutdown.clone();
-            // Messages leave through a channel, so that the socket's sending half stays here
-            // for the close frame once the server shuts down.
-            let (mut sink, stream) = socket.split();
-            let (outgoing, mut queued) = futures::channel::mpsc::channel::<Message>(16);
-            let incoming = stream.take_until(shutdown.clone().cancelled_owned());
-            let serve = GraphQLWebSocket::new_with_pair(outgoing, incoming, schema, protocol)
-                .on_connection_init(move |payload| connection_data(state, payload, peer))
-                .serve();
-            let forward = async {
-                while let Some(message) = queued.next().await {
-                    if sink.send(message).await.is_err() {
-                        break;
-                    }
-                }
-            };
-            futures::join!(serve, forward);
-            if shutdown.is_cancelled() {
-                let going_away = CloseFrame {
-                    code: axum::extract::ws::close_code::AWAY,
-                    reason: "the server is shutting down".into(),
-                };
-                let _ = sink.send(Message::Close(Some(going_away))).await;
-            }
-        })
+        .on_upgrade(move |socket| serve(socket, Connection::new(state, peer)))
 }
 
-/// The context of one websocket connection; a refused caller refuses the connection.
-async fn connection_data(
+/// One socket's state, shared by its `connection_init` handler and its operations.
+#[derive(Clone)]
+struct Connection {
     state: Arc<AppState>,
-    payload: serde_json::Value,
-    peer: Option<std::net::IpAddr>,
-) -> async_graphql::Result<Data> {
-    let caller = Caller::establish(&state, init_token(&payload), peer, request_id::new_id())
-        .await
-        .map_err(|refusal| {
-            if let Refusal::Internal(detail) = &refusal {
-                tracing::error!(error = %detail, "cannot establish a websocket caller");
+    peer: Option<IpAddr>,
+    /// Set once `connection_init` has arrived (answered or refused).
+    init_arrived: Arc<AtomicBool>,
+    caller: Arc<OnceLock<Caller>>,
+    running: Arc<AtomicUsize>,
+}
+
+impl Connection {
+    fn new(state: Arc<AppState>, peer: Option<IpAddr>) -> Self {
+        Connection {
+            state,
+            peer,
+            init_arrived: Arc::default(),
+            caller: Arc::default(),
+            running: Arc::default(),
+        }
+    }
+
+    /// Establishes the socket's caller from the `connection_init` payload; a refused caller
+    /// refuses the connection.
+    async fn init(self, payload: serde_json::Value) -> async_graphql::Result<Data> {
+        self.init_arrived.store(true, Ordering::SeqCst);
+        let presented = init_token(&payload);
+        let id = request_id::new_id();
+        let caller = Caller::establish(&self.state, presented, self.peer, id)
+            .await
+            .map_err(|refusal| {
+                if let Refusal::Internal(detail) = &refusal {
+                    tracing::error!(error = %detail, "cannot establish a websocket caller");
+                }
+                async_graphql::Error::new(refusal.public_message())
+            })?;
+        let _ = self.caller.set(caller);
+        Ok(Data::default())
+    }
+
+    /// One operation as one request: its own id, budget, loaders and audit trail.
+    fn operation(&self, mut request: Request) -> BoxStream<'static, Response> {
+        let Some(caller) = self.caller.get() else {
+            return refused(AppError::internal("websocket operation before its caller"));
+        };
+        let Some(slot) = Slot::take(&self.running) else {
+            let message = format!("at most {MAX_OPERATIONS} operations at once on one connection");
+            return refused(AppError::TooComplex(message));
+        };
+        let id = request_id::new_id();
+        if self.state.rate_limiter.check(&caller.budget).is_err() {
+            return request_id::scope_stream(id, refused(AppError::RateLimited)).boxed();
+        }
+        let caller = caller.for_request(id.clone());
+        caller.fill_socket_operation(&mut request.data, &self.state);
+        let state = self.state.clone();
+        let responses = self
+            .state
+            .schema
+            .execute_stream(request)
+            .then(move |response| {
+                let (state, audit) = (state.clone(), caller.audit.clone());
+                let _slot = &slot;
+                async move {
+                    if let Err(err) = audit.flush(&state.db).await {
+                        let err = AppError::internal(format!("audit log write failed: {err}"));
+                        return Response::from_errors(vec![server_error(err)]);
+                    }
+                    let mut response = response;
+                    add_error_codes(&mut response);
+                    response
+                }
+            });
+        request_id::scope_stream(id, responses).boxed()
+    }
+}
+
+impl Executor for Connection {
+    async fn execute(&self, request: Request) -> Response {
+        let mut responses = self.operation(request);
+        responses.next().await.unwrap_or_default()
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        _: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        self.operation(request)
+    }
+}
+
+/// A place among a socket's running operations, given back when the operation's stream is
+/// dropped (completed, stopped by the client, or the socket closed).
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(running: &Arc<AtomicUsize>) -> Option<Slot> {
+        running
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < MAX_OPERATIONS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(running.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// An operation refused before it ran: one response with the error, then complete.
+fn refused(err: AppError) -> BoxStream<'static, Response> {
+    futures::stream::once(future::ready(Response::from_errors(vec![server_error(
+        err,
+    )])))
+    .boxed()
+}
+
+fn server_error(err: AppError) -> async_graphql::ServerError {
+    async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default())
+}
+
+/// Pumps the socket: client messages into async-graphql's protocol handler, its messages back
+/// out; closes with 4408 when `connection_init` has not arrived within [`INIT_TIMEOUT`], and
+/// with 1001 when the server shuts down.
+async fn serve(socket: Socket, connection: Connection) {
+    let shutdown = connection.state.shutdown.clone();
+    let (mut sink, stream) = socket.split();
+    let input = stream
+        .take_while(|message| future::ready(message.is_ok()))
+        .filter_map(|message| {
+            future::ready(match message {
+                Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
+                Ok(Message::Binary(bytes)) => Some(bytes.to_vec()),
+                _ => None,
+            })
+        });
+    let init_arrived = connection.init_arrived.clone();
+    let on_init = connection.clone();
+    let output = WebSocket::new(connection, input, WebSocketProtocols::GraphQLWS)
+        .on_connection_init(move |payload| on_init.init(payload))
+        .map(to_axum);
+    futures::pin_mut!(output);
+    let deadline = tokio::time::sleep(INIT_TIMEOUT);
+    tokio::pin!(deadline);
+    let mut waiting_for_init = true;
+    loop {
+        let message = tokio::select! {
+            message = output.next() => match message {
+                Some(message) => message,
+                None => break,
+            },
+            () = shutdown.cancelled() => Message::Close(Some(CloseFrame {
+                code: axum::extract::ws::close_code::AWAY,
+                reason: "the server is shutting down".into(),
+            })),
+            () = &mut deadline, if waiting_for_init => {
+                waiting_for_init = false;
+                if init_arrived.load(Ordering::SeqCst) {
+                    continue;
+                }
+                to_axum(WsMessage::Close(4408, "Connection initialisation timeout".to_owned()))
             }
-            async_graphql::Error::new(refusal.public_message())
-        })?;
-    let mut data = Data::default();
-    caller.fill_without_audit(&mut data, &state);
-    Ok(data)
+        };
+        let closing = matches!(message, Message::Close(_));
+        if sink.send(message).await.is_err() || closing {
+            break;
+        }
+    }
+}
+
+fn to_axum(message: WsMessage) -> Message {
+    match message {
+        WsMessage::Text(text) => Message::Text(text.into()),
+        WsMessage::Close(code, reason) => Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })),
+    }
 }
 
 /// The token of a `connection_init` payload: `{"Authorization": "Bearer …"}` (any case) or
