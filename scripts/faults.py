@@ -318,6 +318,8 @@ def main():
     parser.add_argument("--binary", default=os.path.join(ROOT, "target/debug/leerroute"))
     parser.add_argument("--restart-seconds", type=float, default=9.0)
     args = parser.parse_args()
+    # `timeout` sends SIGTERM: end through `finally`, so the throwaway cluster is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(124))
     started = time.time()
     root, server_url = postgres_cluster()
     try:
