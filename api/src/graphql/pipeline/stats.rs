@@ -61,6 +61,10 @@ pub struct PipelineStatsKey {
 /// not add up to the total exactly.
 pub struct PipelineStatsRow(PipelineRow);
 
+/// Figures of one group (or the total), each a number of pupils. Null where protected: a
+/// published value from 1 to `minCellSize - 1`, or 0 for a non-empty set. Outside `admin` and
+/// vmbo staff filtering on their own school, every figure carries cell-key noise, so rows need
+/// not add up to the total exactly.
 #[Object]
 impl PipelineStatsRow {
     /// The group.
@@ -120,6 +124,8 @@ impl PipelineStatsRow {
 /// smallest count published.
 pub struct PipelineStats(PipelineTable);
 
+/// The pipeline of a school year: one row per group, the total (each pupil once) and the
+/// smallest count published.
 #[Object]
 impl PipelineStats {
     /// One row per group. Grouped by `MBO_SCHOOL`, a pupil counts in the row of each mbo school
