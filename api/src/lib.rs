@@ -62,8 +62,8 @@ pub async fn open_database_with_pool(
 
 /// `leerroute serve`: migrate, optionally seed, then serve until Ctrl-C or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
-    let secrets = secrets::resolve(&args.database)?;
     let db = open_database_with_pool(&args.database, args.db_pool).await?;
+    let secrets = secrets::bind(&db, &args.database).await?;
     if args.demo {
         seed::demo(&db, &secrets.link, args.service.clock.clock())
             .await
@@ -117,6 +117,8 @@ async fn shutdown_signal() {
 pub async fn signals_command(action: config::SignalsCommand) -> Result<String, CommandError> {
     let config::SignalsCommand::Refresh(args) = action;
     let db = open_database(&args.database).await?;
+    // Signals work on pupil data: not on a database with the wrong link secret.
+    secrets::bind(&db, &args.database).await?;
     let viewer = auth::Viewer::system("signals").on(&args.clock.clock());
     let live = live::Live::announcer(&db);
     let evaluated = service::signals::refresh(&db, &viewer, &live).await?;
@@ -151,8 +153,8 @@ pub async fn migrate(args: MigrateArgs) -> Result<String, CommandError> {
 
 /// `leerroute seed --demo`.
 pub async fn seed_demo(args: SeedArgs) -> Result<String, CommandError> {
-    let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
+    let secrets = secrets::bind(&db, &args.database).await?;
     seed::demo(&db, &secrets.link, args.clock.clock())
         .await
         .map_err(|e| format!("demo seed failed: {}", e.message()))?;
@@ -207,13 +209,13 @@ pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
             role.as_str()
         )));
     }
-    let secrets = secrets::resolve(&args.database)?;
+    let jwt_secret = secrets::jwt_only(&args.database)?;
     let subject = args
         .subject
         .unwrap_or_else(|| format!("cli-{}", role.as_str()));
     let school = args.school.map(|s| s.to_uppercase());
     auth::token::mint(
-        &secrets.jwt,
+        &jwt_secret,
         &auth::token::TokenRequest {
             role,
             subject: &subject,
@@ -229,6 +231,8 @@ pub fn mint_token(args: TokenArgs) -> Result<String, CommandError> {
 /// holding the import lock.
 pub async fn rebuild(args: RebuildArgs) -> Result<String, CommandError> {
     let db = open_database(&args.database).await?;
+    // Rebuild needs no secret, but it must not run on a database with the wrong one.
+    secrets::bind(&db, &args.database).await?;
     let rebuilt = import::rebuild::run(&db, &auth::Viewer::system("rebuild")).await?;
     Ok(format!(
         "rebuilt the transitions of {} leavers ({} changed) and the summary tables of {} cohort(s)",
@@ -246,8 +250,8 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
         config::ImportCommand::VoPupils(args) => (import::ImportKind::VoPupils, args),
         config::ImportCommand::MboApplications(args) => (import::ImportKind::MboApplications, args),
     };
-    let secrets = secrets::resolve(&args.database)?;
     let db = open_database(&args.database).await?;
+    let secrets = secrets::bind(&db, &args.database).await?;
     let file = std::fs::File::open(&args.file).map_err(|source| CommandError::Read {
         path: args.file.clone(),
         source,

@@ -29,6 +29,11 @@ fn token_refuses_unknown_roles_and_missing_scope() {
                 "LEERROUTE_DATABASE_URL",
                 dir.join("t.db").display().to_string(),
             )
+            // `token` never invents a secret (tests/tests/secrets.rs): give it the database's.
+            .env(
+                "LEERROUTE_JWT_SECRET",
+                "cli-test-jwt-secret-0123456789abcdef",
+            )
             .output()
             .unwrap()
     };

@@ -11,6 +11,7 @@ mod m20261128_000003_pupils;
 mod m20261128_000004_statistics;
 mod m20261128_000005_activities;
 mod m20261202_000004_imports;
+mod m20261202_000011_pupil_data;
 mod m20261202_000013_pipeline;
 mod util;
 
@@ -27,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_activities::Migration),
             Box::new(m20261202_000004_imports::Migration),
             Box::new(m20261202_000013_pipeline::Migration),
+            // Registered after 000013, which landed first: databases that already ran it stay valid.
+            Box::new(m20261202_000011_pupil_data::Migration),
         ]
     }
 }

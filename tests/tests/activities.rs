@@ -537,8 +537,10 @@ db_test!(
         };
         let present = json!({"activityId": id, "studentId": ann, "attendance": "PRESENT"});
         let by_host = record(app.staff("22BB"), present.clone()).await;
-        assert_eq!(
-            by_host["data"]["recordAttendance"]["enrolment"]["attendance"], "PRESENT",
+        assert!(by_host.get("errors").is_none(), "{by_host}");
+        // The hosting school records presence but may not read another school's pupil.
+        assert!(
+            by_host["data"]["recordAttendance"]["enrolment"].is_null(),
             "{by_host}"
         );
         let absent = json!({"activityId": id, "studentId": ann, "attendance": "ABSENT"});
@@ -570,6 +572,21 @@ db_test!(
         assert_eq!(
             code_and_field(&record(app.staff("11AA"), reflection).await).0,
             "FORBIDDEN"
+        );
+        // The attack of issue #10.6: the host's staff record attendance again to read the
+        // pupil's private reflection from the answer. They get no enrolment at all.
+        let again = record(
+            app.staff("22BB"),
+            json!({"activityId": id, "studentId": ann, "attendance": "PRESENT"}),
+        )
+        .await;
+        assert!(
+            again["data"]["recordAttendance"]["enrolment"].is_null(),
+            "{again}"
+        );
+        assert!(
+            !again.to_string().contains("Sport en Bewegen doen"),
+            "{again}"
         );
         let others = json!({"activityId": id, "studentId": bo, "reflection": "niet van mij"});
         assert_eq!(

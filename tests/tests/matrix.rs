@@ -224,6 +224,12 @@ fn operations() -> Vec<Operation> {
             &[SchoolStaff, Admin],
         ),
         op(
+            "linkIdentity",
+            "mutation($s: ID!) { linkIdentity(input: {studentId: $s, subject: \"urn:idp:matrix\"}) { student { id } } }",
+            |f, _, _| json!({"s": f.student_id}),
+            &[SchoolStaff, Admin],
+        ),
+        op(
             "submitSelfEvaluation",
             "mutation($s: ID!) { submitSelfEvaluation(input: {studentId: $s, wellbeing: 3, studySkills: 3, lifeSkills: 3, choiceCertainty: 3, needs: [DUO]}) { evaluation { id } } }",
             |f, _, _| json!({"s": f.student_id}),

@@ -139,8 +139,14 @@ fn leerroute(args: &[&str]) -> std::process::Command {
     let mut command = std::process::Command::new(leerroute_binary());
     command
         .args(args)
-        .env("LEERROUTE_JWT_SECRET", "jwt-secret-of-the-test")
-        .env("LEERROUTE_LINK_SECRET", "link-secret-of-the-test")
+        .env(
+            "LEERROUTE_JWT_SECRET",
+            "jwt-secret-of-the-test-0123456789abcdef",
+        )
+        .env(
+            "LEERROUTE_LINK_SECRET",
+            "link-secret-of-the-test-0123456789abcdef",
+        )
         .env("RUST_LOG", "warn")
         .env_remove("LEERROUTE_DATABASE_URL")
         .env_remove("LEERROUTE_LOG_FORMAT");

@@ -114,8 +114,14 @@ async fn sigterm_ends_the_process_and_closes_websockets_with_1001() {
             "--database-url",
             &url,
         ])
-        .env("LEERROUTE_JWT_SECRET", "jwt-secret-of-the-test")
-        .env("LEERROUTE_LINK_SECRET", "link-secret-of-the-test")
+        .env(
+            "LEERROUTE_JWT_SECRET",
+            "jwt-secret-of-the-test-0123456789abcdef",
+        )
+        .env(
+            "LEERROUTE_LINK_SECRET",
+            "link-secret-of-the-test-0123456789abcdef",
+        )
         .env("LEERROUTE_SHUTDOWN_TIMEOUT", "2")
         .env("LEERROUTE_BODY_TIMEOUT", "600")
         .env("RUST_LOG", "warn")

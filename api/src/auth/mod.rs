@@ -81,6 +81,9 @@ pub struct Identity {
     pub region: Option<String>,
     /// School BRIN (school_staff, student).
     pub school: Option<String>,
+    /// For a token of an identity provider, its `iss` ("" when it has none); `None` for our own
+    /// tokens. Such a token's `sub` is the provider's, never a student or person id.
+    pub provider: Option<String>,
 }
 
 impl Identity {
@@ -90,6 +93,7 @@ impl Identity {
             subject: None,
             region: None,
             school: None,
+            provider: None,
         }
     }
 }

@@ -59,6 +59,7 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         ("Mutation", "enrolInActivity" | "withdrawFromActivity") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "recordAttendance") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "assignCoach") => Roles(&[SchoolStaff]),
+        ("Mutation", "linkIdentity") => Roles(&[SchoolStaff]),
         ("Mutation", "submitSelfEvaluation") => Roles(&[Student]),
         ("Mutation", "recordEvaluationFollowUp") => Roles(&[Coach]),
         (

@@ -72,15 +72,18 @@ impl TokenVerifier {
     /// Verifies a token and maps its claims to an identity. The error is safe to show.
     pub fn verify(&self, token: &str) -> Result<Identity, String> {
         let header = decode_header(token).map_err(|_| "malformed token".to_owned())?;
-        let claims = match header.alg {
-            Algorithm::HS256 => self.decode_with(token, &self.hs256, Algorithm::HS256, false)?,
+        match header.alg {
+            Algorithm::HS256 => {
+                let claims = self.decode_with(token, &self.hs256, Algorithm::HS256, false)?;
+                self.identity(&claims, false)
+            }
             Algorithm::RS256 => {
                 let key = self.rs256_key(header.kid.as_deref())?;
-                self.decode_with(token, key, Algorithm::RS256, true)?
+                let claims = self.decode_with(token, key, Algorithm::RS256, true)?;
+                self.identity(&claims, true)
             }
-            other => return Err(format!("tokens signed with {other:?} are not accepted")),
-        };
-        self.identity(&claims)
+            other => Err(format!("tokens signed with {other:?} are not accepted")),
+        }
     }
 
     fn rs256_key(&self, kid: Option<&str>) -> Result<&DecodingKey, String> {
@@ -104,22 +107,31 @@ impl TokenVerifier {
     ) -> Result<Value, String> {
         let mut validation = Validation::new(algorithm);
         validation.leeway = LEEWAY_SECONDS;
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        // A token not valid yet is refused (beyond the same skew), whoever signed it.
+        validation.validate_nbf = true;
+        let mut required = vec!["exp", "sub"];
         validation.validate_aud = false;
         // Issuer and audience describe the identity provider; our own tokens carry neither.
+        // When configured they are required: a token without them is refused, not waved on.
         if from_identity_provider {
             if let Some(issuer) = &self.issuer {
                 validation.set_issuer(&[issuer]);
+                required.push("iss");
             }
             if let Some(audience) = &self.audience {
                 validation.set_audience(&[audience]);
                 validation.validate_aud = true;
+                required.push("aud");
             }
         }
+        validation.set_required_spec_claims(&required);
         decode::<Value>(token, key, &validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
                 jsonwebtoken::errors::ErrorKind::ExpiredSignature => "token has expired".to_owned(),
+                jsonwebtoken::errors::ErrorKind::ImmatureSignature => {
+                    "token is not valid yet (nbf)".to_owned()
+                }
                 jsonwebtoken::errors::ErrorKind::InvalidSignature => {
                     "bad token signature".to_owned()
                 }
@@ -136,15 +148,20 @@ impl TokenVerifier {
             })
     }
 
-    /// Maps verified claims to an identity: `role` if present, else the affiliation mapping.
-    fn identity(&self, claims: &Value) -> Result<Identity, String> {
+    /// Maps verified claims to an identity. Our own tokens: `role` if present, else the
+    /// affiliation mapping. An identity provider's tokens: the affiliation mapping only (which
+    /// can never grant admin), whatever `role` claim they carry (DESIGN.md section 3).
+    fn identity(&self, claims: &Value, from_identity_provider: bool) -> Result<Identity, String> {
         let text = |name: &str| first_string(claims.get(name));
-        let role = match text("role") {
+        let role = match text("role").filter(|_| !from_identity_provider) {
             Some(role) => {
                 Role::parse_claim(&role).ok_or_else(|| format!("unknown role `{role}`"))?
             }
             None => self.role_from_affiliation(claims.get(&self.affiliation_claim))?,
         };
+        if from_identity_provider && role == Role::Admin {
+            return Err("an identity provider's token is never admin".to_owned());
+        }
         let school = self
             .school_claims
             .iter()
@@ -155,6 +172,7 @@ impl TokenVerifier {
             subject: text("sub"),
             region: text("region"),
             school,
+            provider: from_identity_provider.then(|| text("iss").unwrap_or_default()),
         };
         check_scope_claims(&identity)?;
         Ok(identity)

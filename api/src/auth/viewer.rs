@@ -5,7 +5,7 @@ use entity::{region, school};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::{Identity, Role};
-use crate::{clock::Clock, ids};
+use crate::{clock::Clock, ids, service::identity};
 
 /// The caller and the rows their token scopes them to. Built once per request.
 #[derive(Clone, Debug)]
@@ -41,6 +41,7 @@ impl Viewer {
             subject: Some(format!("system:{name}")),
             region: None,
             school: None,
+            provider: None,
         })
     }
 
@@ -100,9 +101,20 @@ impl Viewer {
                 .ok()
                 .or_else(|| ids::decode(subject).and_then(|(t, id)| (t == type_name).then_some(id)))
         };
-        match viewer.identity.role {
-            Role::Student => viewer.student_id = subject_id("Student"),
-            Role::Coach => viewer.person_id = subject_id("Person"),
+        match (viewer.identity.role, viewer.identity.provider.clone()) {
+            // An identity provider's `sub` is its own, not one of our ids: such a student
+            // reaches a record only through a link an admin or their school made.
+            (Role::Student, Some(issuer)) => {
+                viewer.student_id = match viewer.identity.subject.as_deref() {
+                    Some(subject) => {
+                        identity::linked_student(db, &issuer, subject, &viewer.school_ids).await?
+                    }
+                    None => None,
+                }
+            }
+            (Role::Student, None) => viewer.student_id = subject_id("Student"),
+            // No link for persons yet: a provider's coach sees no pupil.
+            (Role::Coach, None) => viewer.person_id = subject_id("Person"),
             _ => {}
         }
         Ok(viewer)

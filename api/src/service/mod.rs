@@ -5,6 +5,7 @@ pub mod activity;
 pub mod applications;
 pub mod audit_log;
 pub mod catalogue;
+pub mod identity;
 pub mod import_runs;
 pub mod leerlab;
 pub mod needs;

@@ -35,11 +35,7 @@ pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
     match viewer.role() {
         Role::Admin => Some(Condition::all()),
         Role::SchoolStaff if !viewer.school_ids.is_empty() => {
-            let enrolled_here = enrolment::Entity::find()
-                .select_only()
-                .column(enrolment::Column::Pseudonym)
-                .filter(enrolment::Column::SchoolId.is_in(viewer.school_ids.clone()))
-                .into_query();
+            let enrolled_here = plausibly_enrolled_at(&viewer.school_ids);
             let applied_here = applications::reaching_applicants(&viewer.school_ids, today);
             Some(
                 Condition::any()
@@ -69,6 +65,57 @@ pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
         }),
         _ => None,
     }
+}
+
+/// The persons with a plausible enrolment at one of `school_ids`: one that started on or after
+/// the day the person left vmbo (the exam date of a record that has `LEFT`). An enrolment file
+/// can name any PGN with any date, so an enrolment alone (say, dated 2001, or of a pupil still
+/// in school) reaches no vmbo record, transition, coach or evaluation (DESIGN.md 4b).
+fn plausibly_enrolled_at(school_ids: &[i64]) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+    let left = Alias::new("left_record");
+    Query::select()
+        .column((enrolment::Entity, enrolment::Column::Pseudonym))
+        .from(enrolment::Entity)
+        .join_as(
+            JoinType::InnerJoin,
+            student::Entity,
+            left.clone(),
+            Expr::col((left.clone(), student::Column::Pseudonym))
+                .equals((enrolment::Entity, enrolment::Column::Pseudonym)),
+        )
+        .and_where(
+            Expr::col((enrolment::Entity, enrolment::Column::SchoolId)).is_in(school_ids.to_vec()),
+        )
+        .and_where(
+            Expr::col((left.clone(), student::Column::Status)).eq(StudentStatus::Left.as_str()),
+        )
+        .and_where(
+            Expr::col((enrolment::Entity, enrolment::Column::EnrolledOn))
+                .gte(Expr::col((left, student::Column::ExamDate))),
+        )
+        .to_owned()
+}
+
+/// Of `ids`, the pupils the caller may see, by the rule of [`scope`]: for every response that
+/// carries pupil data outside the pupil queries themselves.
+pub async fn visible_among(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[i64],
+) -> AppResult<std::collections::HashSet<i64>> {
+    let Some(condition) = scope(viewer, viewer.today()).filter(|_| !ids.is_empty()) else {
+        return Ok(Default::default());
+    };
+    let visible = student::Entity::find()
+        .select_only()
+        .column(student::Column::Id)
+        .filter(student::Column::Id.is_in(ids.to_vec()))
+        .filter(condition)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    Ok(visible.into_iter().collect())
 }
 
 /// An assignment that runs on `today`.

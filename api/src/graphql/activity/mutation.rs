@@ -15,7 +15,10 @@ use crate::{
         types::{Activity, ActivityEnrolment},
     },
     ids,
-    service::activity::{self as service, EnrolmentRow},
+    service::{
+        activity::{self as service, EnrolmentRow},
+        pupils,
+    },
 };
 
 /// Result of mutations that change an activity.
@@ -30,8 +33,9 @@ pub struct ActivityPayload {
 pub struct ActivityEnrolmentPayload {
     /// The activity as it is now.
     pub activity: Activity,
-    /// The enrolment as it is now.
-    pub enrolment: ActivityEnrolment,
+    /// The enrolment as it is now; null when the caller may not read the pupil (staff of a
+    /// hosting school recording another school's pupil), by the rule of `students`.
+    pub enrolment: Option<ActivityEnrolment>,
 }
 
 fn payload(activity: activity::Model) -> ActivityPayload {
@@ -40,11 +44,27 @@ fn payload(activity: activity::Model) -> ActivityPayload {
     }
 }
 
-fn enrolment_payload((activity, row): (activity::Model, EnrolmentRow)) -> ActivityEnrolmentPayload {
-    ActivityEnrolmentPayload {
+/// The payload of an enrolment change: the enrolment (pupil data: the pupil's own reflection)
+/// only if the caller may read the pupil, and then on the audit trail.
+async fn enrolment_payload(
+    ctx: &Context<'_>,
+    (activity, row): (activity::Model, EnrolmentRow),
+) -> AppResult<ActivityEnrolmentPayload> {
+    let student_id = row.enrolment.student_id;
+    let visible = pupils::visible_among(db(ctx)?, viewer(ctx)?, &[student_id]).await?;
+    let enrolment = visible.contains(&student_id).then(|| {
+        if let Some(trail) = ctx.data_opt::<std::sync::Arc<crate::audit::AuditTrail>>() {
+            trail.read(
+                "activity.enrolment.read",
+                pupils::student_target(student_id),
+            );
+        }
+        ActivityEnrolment(row)
+    });
+    Ok(ActivityEnrolmentPayload {
         activity: Activity(activity),
-        enrolment: ActivityEnrolment(row),
-    }
+        enrolment,
+    })
 }
 
 #[derive(Default)]
@@ -106,7 +126,7 @@ impl ActivityMutation {
         let activity_id = ids::decode_as(&input.activity_id, "Activity", "activityId")?;
         let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
         let result = service::enrol(db(ctx)?, viewer(ctx)?, activity_id, student_id).await?;
-        Ok(enrolment_payload(result))
+        enrolment_payload(ctx, result).await
     }
 
     /// Withdraws a pupil from an activity and frees their place (the pupil themself, staff of
@@ -137,6 +157,6 @@ impl ActivityMutation {
         let result =
             service::record_attendance(db(ctx)?, viewer(ctx)?, activity_id, student_id, changes)
                 .await?;
-        Ok(enrolment_payload(result))
+        enrolment_payload(ctx, result).await
     }
 }

@@ -120,6 +120,8 @@ impl Loader<StudentsOfCoach> for Db {
         let today = self.today;
         let rows = coach_assignment::Entity::find()
             .filter(coach_assignment::Column::PersonId.is_in(keys.iter().map(|k| k.0)))
+            // Assigned from a later day: not their pupil yet.
+            .filter(coach_assignment::Column::StartsOn.lte(today))
             .filter(
                 Condition::any()
                     .add(coach_assignment::Column::EndsOn.is_null())

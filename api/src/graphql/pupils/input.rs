@@ -60,6 +60,17 @@ pub struct AssignCoachInput {
     pub from: Date,
 }
 
+/// Input of `linkIdentity`.
+#[derive(InputObject)]
+pub struct LinkIdentityInput {
+    /// Global id of the pupil record.
+    pub student_id: ID,
+    /// The identity provider's `sub` of the pupil.
+    pub subject: String,
+    /// The provider's `iss`; leave out to link the subject under any issuer.
+    pub issuer: Option<String>,
+}
+
 /// Input of `submitSelfEvaluation`.
 #[derive(InputObject)]
 pub struct SubmitSelfEvaluationInput {

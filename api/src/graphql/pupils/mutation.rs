@@ -3,7 +3,9 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 
-use super::input::{AssignCoachInput, RecordEvaluationFollowUpInput, SubmitSelfEvaluationInput};
+use super::input::{
+    AssignCoachInput, LinkIdentityInput, RecordEvaluationFollowUpInput, SubmitSelfEvaluationInput,
+};
 use crate::{
     error::AppResult,
     graphql::{
@@ -18,6 +20,13 @@ use crate::{
 #[derive(SimpleObject)]
 pub struct AssignCoachPayload {
     /// The pupil, with their new coach.
+    pub student: Student,
+}
+
+/// Result of `linkIdentity`.
+#[derive(SimpleObject)]
+pub struct LinkIdentityPayload {
+    /// The pupil record the subject now reaches.
     pub student: Student,
 }
 
@@ -46,6 +55,30 @@ impl PupilMutation {
                 .await?;
         audit(ctx)?.read("student.read", student_target(student.id));
         Ok(AssignCoachPayload {
+            student: Student(student),
+        })
+    }
+
+    /// Links an identity provider's subject to a pupil record (staff of the record's school,
+    /// admin): from then on a student token of the provider with that `sub`, and a school
+    /// claim covering the record, reads it. Linking again moves the subject to this record.
+    async fn link_identity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pupil record and the provider's subject.")] input: LinkIdentityInput,
+    ) -> AppResult<LinkIdentityPayload> {
+        let student_id = ids::decode_as(&input.student_id, "Student", "studentId")?;
+        let issuer = input.issuer.unwrap_or_default();
+        let student = crate::service::identity::link_identity(
+            db(ctx)?,
+            viewer(ctx)?,
+            student_id,
+            &issuer,
+            &input.subject,
+        )
+        .await?;
+        audit(ctx)?.read("student.read", student_target(student.id));
+        Ok(LinkIdentityPayload {
             student: Student(student),
         })
     }

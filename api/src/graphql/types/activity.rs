@@ -9,19 +9,22 @@ use entity::activity;
 use super::{ActivityConflict, ActivityEnrolment, Leerlab, Region, School};
 use crate::{
     audit::{self, AuditTrail},
-    auth::{Role, Viewer},
     domain::activity::{ActivityKind, ActivityStatus},
     error::{AppError, AppResult},
     graphql::{
         context::{db, loader, viewer},
         loaders::{
             CalendarOfSchool, EnrolmentsOfActivity, LeerlabById, RegionById, SchoolById,
-            SchoolsOfActivity, StudentsOfCoach,
+            SchoolsOfActivity,
         },
         scalars::Date,
     },
     ids,
-    service::{activity::EnrolmentRow, planning::activity_days, pupils::student_target},
+    service::{
+        activity::EnrolmentRow,
+        planning::activity_days,
+        pupils::{self, student_target},
+    },
 };
 
 /// Something vo and mbo schools do together, hosted by one school of a region.
@@ -180,43 +183,25 @@ impl Activity {
             .collect())
     }
 
-    /// The enrolled pupils the caller may see: a pupil themself, staff of the pupil's school,
-    /// the pupil's coach, admin; nobody else (coordinators see only `enrolledCount`). Each
-    /// pupil shown is written to the audit log.
+    /// The enrolled pupils the caller may see, by the same rule as their own queries
+    /// (`students`): the pupil themself, the staff their records reach, their current coach,
+    /// admin; nobody else (coordinators see only `enrolledCount`). Each pupil shown is written
+    /// to the audit log.
     async fn enrolments(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityEnrolment>> {
-        let viewer = viewer(ctx)?;
-        let loader = loader(ctx)?;
-        let coached = match (viewer.role(), viewer.person_id) {
-            (Role::Admin | Role::SchoolStaff | Role::Student, _) => Vec::new(),
-            (Role::Coach, Some(person)) => loader
-                .load_one(StudentsOfCoach(person))
-                .await?
-                .unwrap_or_default(),
-            _ => return Ok(Vec::new()),
-        };
-        let visible: Vec<EnrolmentRow> = loader
+        let rows = loader(ctx)?
             .load_one(EnrolmentsOfActivity(self.0.id))
             .await?
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let ids: Vec<i64> = rows.iter().map(|r| r.enrolment.student_id).collect();
+        // One statement per activity shown with its enrolments (a pupil page lists few).
+        let visible = pupils::visible_among(db(ctx)?, viewer(ctx)?, &ids).await?;
+        let shown: Vec<EnrolmentRow> = rows
             .into_iter()
-            .filter(|row| may_see_pupil(viewer, row, &coached))
+            .filter(|row| visible.contains(&row.enrolment.student_id))
             .collect();
-        let targets = visible
-            .iter()
-            .map(|r| student_target(r.enrolment.student_id));
+        let targets = shown.iter().map(|r| student_target(r.enrolment.student_id));
         note_reads(ctx, targets.collect()).await?;
-        Ok(visible.into_iter().map(ActivityEnrolment).collect())
-    }
-}
-
-fn may_see_pupil(viewer: &Viewer, row: &EnrolmentRow, coached: &[i64]) -> bool {
-    let student = row.enrolment.student_id;
-    match viewer.role() {
-        Role::Admin => true,
-        Role::SchoolStaff => viewer.covers_school(row.student_school_id),
-        Role::Student => viewer.student_id == Some(student),
-        Role::Coach => coached.contains(&student),
-        _ => false,
+        Ok(shown.into_iter().map(ActivityEnrolment).collect())
     }
 }
 
