@@ -104,6 +104,12 @@ fn operations() -> Vec<Operation> {
         ),
         op("viewer", "{ viewer { role } }", none, EVERYONE),
         op(
+            "people",
+            "{ people { totalCount } }",
+            none,
+            &[Coach, SchoolStaff, Coordinator, Integration, Rmc, Admin],
+        ),
+        op(
             "currentSchoolYear",
             "{ currentSchoolYear { name } }",
             none,

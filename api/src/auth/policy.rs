@@ -20,6 +20,8 @@ pub enum Rule {
 }
 
 const PUPIL_READERS: &[Role] = &[Student, Coach, SchoolStaff, Rmc];
+/// Every role that works at a school or for a region: not anonymous, not pupils.
+const STAFF: &[Role] = &[Coach, SchoolStaff, Coordinator, Integration, Rmc];
 const STATISTICS_READERS: &[Role] = &[SchoolStaff, Coordinator, Integration, Rmc];
 
 /// The rule of a root field, by operation type (`Query`, `Mutation`, `Subscription`) and name.
@@ -33,6 +35,7 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
             | "activities" | "activity" | "node" | "viewer" | "currentSchoolYear",
         ) => Public,
         ("Query", "students" | "student" | "transitions") => Roles(PUPIL_READERS),
+        ("Query", "people") => Roles(STAFF),
         ("Query", "transitionStats" | "needsStats") => Roles(STATISTICS_READERS),
         ("Query", "planningWeeks" | "schoolCalendar") => Roles(&[SchoolStaff, Coordinator]),
         ("Query", "auditEvents") => Roles(&[]),
@@ -86,6 +89,16 @@ pub fn allows(rule: Rule, role: Role) -> bool {
         Rule::Public => true,
         Rule::Roles(roles) => role == Admin || roles.contains(&role),
     }
+}
+
+/// What `role` may call: `query:<field>`, `mutation:<field>` and `subscription:<field>` for
+/// every root field of `fields` (operation type, field name) whose rule lets it pass.
+pub fn scopes<'a>(role: Role, fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    fields
+        .into_iter()
+        .filter(|(operation, field)| rule(operation, field).is_some_and(|r| allows(r, role)))
+        .map(|(operation, field)| format!("{}:{field}", operation.to_ascii_lowercase()))
+        .collect()
 }
 
 /// Checks a root field for a viewer: `UNAUTHENTICATED` for a missing token, else `FORBIDDEN`.

@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod connection;
 pub mod context;
 pub mod depth;
+pub mod field_order;
 pub mod imports;
 pub mod leerlab;
 pub mod loaders;
@@ -79,6 +80,7 @@ pub fn build_schema(
     )
     .extension(depth::DepthLimit(service.max_depth))
     .extension(nul::RefuseNul)
+    .extension(field_order::FieldOrder)
     .limit_complexity(service.max_complexity)
     .data(service.clock.clock())
     .data(context::Settings {

@@ -30,6 +30,16 @@ pub struct SchoolFilter {
     pub city: Option<String>,
 }
 
+/// Filters of `people(filter:)`.
+#[derive(Clone, Debug, Default)]
+pub struct PersonFilter {
+    pub school_brin: Option<String>,
+    pub region_code: Option<String>,
+    /// Case-insensitive part of the name.
+    pub name: Option<String>,
+    pub function: Option<PersonFunction>,
+}
+
 /// Filters of `programmes(filter:)`.
 #[derive(Clone, Debug, Default)]
 pub struct ProgrammeFilter {
@@ -167,6 +177,56 @@ pub async fn list_programmes(
         db,
         programme::Entity::find().filter(condition),
         programme::Column::Id,
+        page,
+        want_total,
+    )
+    .await
+}
+
+/// `people(filter:)`: staff of the region's schools and the region's coordinators, in the
+/// order they were added.
+pub async fn list_people(
+    db: &DatabaseConnection,
+    filter: &PersonFilter,
+    page: PageArgs,
+    want_total: bool,
+) -> AppResult<Page<person::Model>> {
+    let mut condition = Condition::all();
+    if let Some(brin) = &filter.school_brin {
+        let school_ids = school::Entity::find()
+            .select_only()
+            .column(school::Column::Id)
+            .filter(school::Column::Brin.eq(brin.trim().to_uppercase()))
+            .into_query();
+        condition = condition.add(person::Column::SchoolId.in_subquery(school_ids));
+    }
+    if let Some(code) = &filter.region_code {
+        let region_ids = region::Entity::find()
+            .select_only()
+            .column(region::Column::Id)
+            .filter(region::Column::Code.eq(code.as_str()))
+            .into_query();
+        let school_ids = school::Entity::find()
+            .select_only()
+            .column(school::Column::Id)
+            .filter(school::Column::RegionId.in_subquery(region_ids))
+            .into_query();
+        condition = condition.add(person::Column::SchoolId.in_subquery(school_ids));
+    }
+    if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        condition = condition.add(contains_ignoring_case(
+            "filter.name",
+            person::Column::Name,
+            name,
+        )?);
+    }
+    if let Some(function) = filter.function {
+        condition = condition.add(person::Column::Function.eq(function.as_str()));
+    }
+    page_by_id(
+        db,
+        person::Entity::find().filter(condition),
+        person::Column::Id,
         page,
         want_total,
     )

@@ -1,9 +1,18 @@
 //! `viewer` (anyone) and `auditEvents` (admin).
 
-use async_graphql::{Context, Object};
+use std::sync::OnceLock;
+
+use async_graphql::{
+    Context, Object,
+    parser::{
+        parse_schema,
+        types::{TypeKind, TypeSystemDefinition},
+    },
+};
 
 use super::input::AuditEventFilter;
 use crate::{
+    auth::policy,
     error::AppResult,
     graphql::{
         connection::{Conn, from_page},
@@ -39,6 +48,7 @@ impl AccessQuery {
             subject: viewer.subject(),
             region,
             school,
+            scopes: policy::scopes(viewer.role(), root_fields()),
         })
     }
 
@@ -64,4 +74,36 @@ impl AccessQuery {
             AuditEvent,
         ))
     }
+}
+
+/// The root fields of the schema, (operation type, name) in the order of the SDL; read once
+/// from the SDL, so the scopes always list exactly what the schema has.
+fn root_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
+    static FIELDS: OnceLock<Vec<(&'static str, String)>> = OnceLock::new();
+    let fields = FIELDS.get_or_init(|| {
+        let Ok(document) = parse_schema(crate::graphql::sdl()) else {
+            return Vec::new();
+        };
+        let mut fields = Vec::new();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else {
+                continue;
+            };
+            let operation = match definition.node.name.node.as_str() {
+                "Query" => "Query",
+                "Mutation" => "Mutation",
+                "Subscription" => "Subscription",
+                _ => continue,
+            };
+            if let TypeKind::Object(object) = definition.node.kind {
+                for field in object.fields {
+                    fields.push((operation, field.node.name.node.to_string()));
+                }
+            }
+        }
+        fields
+    });
+    fields
+        .iter()
+        .map(|(operation, name)| (*operation, name.as_str()))
 }

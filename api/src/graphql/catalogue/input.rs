@@ -7,7 +7,8 @@ use crate::{
     domain::{Leerweg, PersonFunction, Profile, Sector},
     graphql::tri_state,
     service::catalogue::{
-        NewPerson, NewProgramme, NewSchool, ProgrammeFilter, SchoolChanges, SchoolFilter,
+        NewPerson, NewProgramme, NewSchool, PersonFilter, ProgrammeFilter, SchoolChanges,
+        SchoolFilter,
     },
 };
 
@@ -33,6 +34,30 @@ pub struct ProgrammeFilterInput {
     pub sector: Option<Sector>,
     /// Only programmes with this crebo code.
     pub crebo: Option<String>,
+}
+
+/// Filters of `people`; all given filters must match.
+#[derive(InputObject, Default)]
+pub struct PersonFilterInput {
+    /// Only staff of this school.
+    pub school_brin: Option<String>,
+    /// Only staff of the schools of this region.
+    pub region_code: Option<String>,
+    /// Part of the name, case-insensitive.
+    pub name: Option<String>,
+    /// Only people with this function (`COACH` to find a pupil's supercoach).
+    pub function: Option<PersonFunction>,
+}
+
+impl From<PersonFilterInput> for PersonFilter {
+    fn from(f: PersonFilterInput) -> Self {
+        PersonFilter {
+            school_brin: f.school_brin,
+            region_code: f.region_code,
+            name: f.name,
+            function: f.function,
+        }
+    }
 }
 
 /// Input of `createRegion`.

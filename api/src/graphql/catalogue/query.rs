@@ -1,18 +1,19 @@
-//! The catalogue's queries: regions, schools and programmes, public to everyone.
+//! The catalogue's queries: regions, schools and programmes, public to everyone; people, for
+//! staff tokens.
 
 use async_graphql::{Context, Object};
 
-use super::input::{ProgrammeFilterInput, SchoolFilterInput};
+use super::input::{PersonFilterInput, ProgrammeFilterInput, SchoolFilterInput};
 use crate::{
     error::AppResult,
     graphql::{
         connection::{Conn, from_page},
         context::{db, selects},
-        types::{Programme, Region, School},
+        types::{Person, Programme, Region, School},
     },
     service::{
         PageArgs,
-        catalogue::{self as service, ProgrammeFilter, SchoolFilter},
+        catalogue::{self as service, PersonFilter, ProgrammeFilter, SchoolFilter},
     },
 };
 
@@ -103,6 +104,32 @@ impl CatalogueQuery {
             args.after.is_some(),
             |p| p.id.to_string(),
             Programme,
+        ))
+    }
+
+    /// Staff, filtered by school, region, name or function: how a school finds the person id of
+    /// a coach (`assignCoach`) or a coordinator a team member. For staff tokens only (not
+    /// anonymous, not pupils); e-mail addresses as `Person.email` has them.
+    #[graphql(complexity = "PageArgs::complexity(first, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items matching every given filter.")] filter: Option<
+            PersonFilterInput,
+        >,
+        #[graphql(desc = "Page size: 0 to 100, default 20.")] first: Option<i32>,
+        #[graphql(desc = "Return the items after this cursor (`pageInfo.endCursor`).")]
+        after: Option<String>,
+    ) -> AppResult<Conn<Person>> {
+        let args = PageArgs::new(first, after.as_deref())?;
+        let filter = PersonFilter::from(filter.unwrap_or_default());
+        let page =
+            service::list_people(db(ctx)?, &filter, args, selects(ctx, "totalCount")).await?;
+        Ok(from_page(
+            page,
+            args.after.is_some(),
+            |p| p.id.to_string(),
+            Person,
         ))
     }
 }

@@ -17,4 +17,8 @@ pub struct ViewerInfo {
     pub region: Option<Region>,
     /// The school a school_staff or student token is scoped to.
     pub school: Option<School>,
+    /// What the token may do: every root field it may call, as `query:<field>`,
+    /// `mutation:<field>` or `subscription:<field>` (rows are scoped further by `region` and
+    /// `school`). Like Ed-Fi's token info, so a script can check its token before it runs.
+    pub scopes: Vec<String>,
 }
