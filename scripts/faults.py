@@ -33,7 +33,8 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VO_HEADER = "pgn,school_brin,leerweg,profiel,school_year,exam_date,choice_crebo,choice_date,leerlab_code"
-SECRETS = {"LEERROUTE_JWT_SECRET": "faults-jwt-secret", "LEERROUTE_LINK_SECRET": "faults-link-secret"}
+# 32 bytes or more: shorter secrets are refused.
+SECRETS = {"LEERROUTE_JWT_SECRET": "faults-jwt-secret-of-at-least-32-bytes", "LEERROUTE_LINK_SECRET": "faults-link-secret-of-at-least-32-bytes"}
 failures = []
 
 
