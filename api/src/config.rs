@@ -149,6 +149,9 @@ pub struct ServiceArgs {
     /// Seconds that running requests get after SIGTERM or Ctrl-C before the process ends anyway.
     #[arg(long, env = "LEERROUTE_SHUTDOWN_TIMEOUT", default_value_t = 10)]
     pub shutdown_timeout_secs: u64,
+    /// Days the change feed keeps its deletes (tombstones), counted to `LEERROUTE_TODAY`.
+    #[arg(long, env = "LEERROUTE_CHANGES_RETENTION_DAYS", default_value_t = 90)]
+    pub changes_retention_days: u32,
     #[command(flatten)]
     pub clock: ClockArgs,
 }
@@ -166,6 +169,7 @@ impl Default for ServiceArgs {
             header_timeout_secs: 10,
             body_timeout_secs: 30,
             shutdown_timeout_secs: 10,
+            changes_retention_days: 90,
             clock: ClockArgs::default(),
         }
     }

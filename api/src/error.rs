@@ -27,6 +27,10 @@ pub enum AppError {
         details: Option<serde_json::Value>,
     },
     Conflict(String),
+    /// A change-feed `since` older than the tombstones kept: start again from `"0"`.
+    StaleVersion {
+        min_version: i64,
+    },
     TooComplex(String),
     RateLimited,
     Database(DbErr),
@@ -74,7 +78,7 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden => "FORBIDDEN",
             AppError::NotFound { .. } => "NOT_FOUND",
-            AppError::BadInput { .. } => "BAD_USER_INPUT",
+            AppError::BadInput { .. } | AppError::StaleVersion { .. } => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::TooComplex(_) => "QUERY_TOO_COMPLEX",
             AppError::RateLimited => "RATE_LIMITED",
@@ -108,6 +112,10 @@ impl AppError {
                 message.clone()
             }
             AppError::RateLimited => "too many requests; try again later".to_owned(),
+            AppError::StaleVersion { min_version } => format!(
+                "`since` is older than the deletes kept (from version {min_version} on); \
+                 start again from \"0\""
+            ),
             AppError::Database(err) => format!("database error: {err}"),
         }
     }
@@ -190,6 +198,10 @@ impl From<AppError> for async_graphql::Error {
                 AppError::NotFound {
                     field: Some(field), ..
                 } => ext.set("field", field.as_str()),
+                AppError::StaleVersion { min_version } => {
+                    ext.set("field", "since");
+                    ext.set("minVersion", min_version.to_string());
+                }
                 _ if code == "INTERNAL" => ext.set("requestId", crate::request_id::current()),
                 _ if code == "UNAVAILABLE" => ext.set("retryAfter", RETRY_AFTER_SECS),
                 _ => {}

@@ -72,12 +72,14 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
         db::after_bulk_write(&db).await;
     }
     let clock = args.service.clock.clock();
+    let retention = args.service.changes_retention_days;
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
     tokio::spawn(service::signals::daily(
         state.db.clone(),
         clock,
         state.live.clone(),
     ));
+    tokio::spawn(service::changes::daily(state.db.clone(), clock, retention));
     // Serve once publications of other replicas reach this one (or say why not).
     if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
         .await

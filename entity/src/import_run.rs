@@ -26,6 +26,8 @@ pub struct Model {
     pub finished_at: Option<DateTimeUtc>,
     /// The process that runs it, so that a run whose process died can be marked failed.
     pub owner: Option<String>,
+    /// The school years (comma-separated) whose statistics the run may have changed, once done.
+    pub cohorts: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod change_triggers;
 mod m20261128_000001_catalogue;
 mod m20261128_000002_audit;
 mod m20261128_000003_pupils;
@@ -14,6 +15,7 @@ mod m20261202_000004_imports;
 mod m20261202_000010_cell_keys;
 mod m20261202_000011_pupil_data;
 mod m20261202_000013_pipeline;
+mod m20261202_000015_change_feed;
 mod util;
 
 pub struct Migrator;
@@ -32,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_cell_keys::Migration),
             // Registered after 000013, which landed first: databases that already ran it stay valid.
             Box::new(m20261202_000011_pupil_data::Migration),
+            Box::new(m20261202_000015_change_feed::Migration),
         ]
     }
 }

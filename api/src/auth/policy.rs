@@ -22,6 +22,8 @@ pub enum Rule {
 const PUPIL_READERS: &[Role] = &[Student, Coach, SchoolStaff, Rmc];
 /// Every role that works at a school or for a region: not anonymous, not pupils.
 const STAFF: &[Role] = &[Coach, SchoolStaff, Coordinator, Integration, Rmc];
+/// Every role but anonymous (DESIGN.md 4c).
+const FEED_READERS: &[Role] = &[Student, Coach, SchoolStaff, Coordinator, Integration, Rmc];
 const STATISTICS_READERS: &[Role] = &[SchoolStaff, Coordinator, Integration, Rmc];
 
 /// The rule of a root field, by operation type (`Query`, `Mutation`, `Subscription`) and name.
@@ -39,6 +41,7 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
         ("Query", "transitionStats" | "needsStats") => Roles(STATISTICS_READERS),
         ("Query", "planningWeeks" | "schoolCalendar") => Roles(&[SchoolStaff, Coordinator]),
         ("Query", "auditEvents") => Roles(&[]),
+        ("Query", "changes" | "changeVersion") => Roles(FEED_READERS),
         ("Mutation", "createRegion") => Roles(&[]),
         ("Mutation", "createSchool" | "updateSchool") => Roles(&[Coordinator]),
         ("Mutation", "createProgramme" | "createPerson") => Roles(&[SchoolStaff, Coordinator]),
@@ -48,13 +51,15 @@ pub fn rule(operation: &str, field: &str) -> Option<Rule> {
             | "updateLeerlab"
             | "addLeerlabPartner"
             | "addLeerlabMember"
-            | "addLeerlabTargetProgramme",
+            | "addLeerlabTargetProgramme"
+            | "removeLeerlabPartner",
         ) => Roles(&[Coordinator]),
         ("Mutation", "registerLeerroute") => Roles(&[SchoolStaff, Coordinator]),
         ("Mutation", "setSchoolCalendar") => Roles(&[SchoolStaff, Coordinator]),
         (
             "Mutation",
-            "createActivity" | "updateActivity" | "publishActivity" | "cancelActivity",
+            "createActivity" | "updateActivity" | "publishActivity" | "cancelActivity"
+            | "deleteActivity",
         ) => Roles(&[SchoolStaff, Coordinator]),
         ("Mutation", "enrolInActivity" | "withdrawFromActivity") => Roles(&[Student, SchoolStaff]),
         ("Mutation", "recordAttendance") => Roles(&[Student, SchoolStaff]),

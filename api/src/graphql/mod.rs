@@ -7,6 +7,7 @@
 pub mod access;
 pub mod activity;
 pub mod catalogue;
+pub mod changes;
 pub mod connection;
 pub mod context;
 pub mod depth;
@@ -44,6 +45,7 @@ pub struct Query(
     planning::PlanningQuery,
     pipeline::PipelineQuery,
     pipeline::PipelineStatsQuery,
+    changes::ChangeQuery,
 );
 
 /// Every mutation of the service.

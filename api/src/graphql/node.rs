@@ -19,7 +19,14 @@ use crate::{
 
 /// An object with a global id.
 #[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id (Relay)."))]
+#[graphql(
+    field(name = "id", ty = "ID", desc = "Opaque global id (Relay)."),
+    field(
+        name = "change_version",
+        ty = "AppResult<String>",
+        desc = "The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c)."
+    )
+)]
 pub enum Node {
     Region(Region),
     School(School),

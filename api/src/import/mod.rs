@@ -282,7 +282,7 @@ async fn locked(
         unchanged: outcome.rows - written.created - written.updated,
         transitions_changed: derived.transitions_changed,
     };
-    runs::done(&txn, run, &summary).await?;
+    runs::done(&txn, run, &summary, &derived.cohorts).await?;
     audit::record_write(
         &txn,
         &job.viewer,

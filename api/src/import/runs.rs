@@ -97,12 +97,14 @@ pub async fn start(db: &DatabaseConnection, run: i64) -> Result<(), DbErr> {
 }
 
 /// Stores what a successful run did, inside the import's transaction (so the run is `done`
-/// exactly when its data is committed).
+/// exactly when its data is committed), with the cohorts whose summary tables it refreshed.
 pub async fn done(
     txn: &impl ConnectionTrait,
     run: i64,
     summary: &ImportSummary,
+    cohorts: &[i32],
 ) -> Result<(), DbErr> {
+    let cohorts: Vec<String> = cohorts.iter().map(|y| format!("{y}-{}", y + 1)).collect();
     import_run::Entity::update_many()
         .col_expr(import_run::Column::Status, Expr::value("done"))
         .col_expr(import_run::Column::Rows, Expr::value(summary.rows as i64))
@@ -123,6 +125,7 @@ pub async fn done(
             Expr::value(summary.transitions_changed as i64),
         )
         .col_expr(import_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(import_run::Column::Cohorts, Expr::value(cohorts.join(",")))
         .filter(import_run::Column::Id.eq(run))
         .exec(txn)
         .await?;

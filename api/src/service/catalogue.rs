@@ -357,6 +357,7 @@ pub struct SchoolChanges {
     pub name: Option<String>,
     pub city: Option<Option<String>>,
     pub parent_brin: Option<Option<String>>,
+    pub region_code: Option<String>,
 }
 
 /// `updateSchool`: a coordinator of the school's region, or admin.
@@ -388,8 +389,20 @@ pub async fn update_school(
             None => None,
         });
     }
+    let moved = match &changes.region_code {
+        Some(code) => Some(require_region(db, code, "regionCode").await?.id),
+        None => None,
+    }
+    .filter(|&region| region != school.region_id);
+    if moved.is_some() {
+        super::school_move::check(viewer, &school)?;
+    }
     let txn = db::begin_write(db).await?;
-    let school = active.update(&txn).await?;
+    let mut school = active.update(&txn).await?;
+    if let Some(region) = moved {
+        super::school_move::move_school(&txn, school.id, region).await?;
+        school.region_id = region;
+    }
     audit::record_write(
         &txn,
         viewer,

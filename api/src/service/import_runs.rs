@@ -25,7 +25,7 @@ pub struct ImportRunFilter {
 }
 
 /// The runs `viewer` may read.
-fn scope(viewer: &Viewer) -> Condition {
+pub fn scope(viewer: &Viewer) -> Condition {
     match viewer.role() {
         Role::Admin => Condition::all(),
         Role::SchoolStaff if !viewer.school_ids.is_empty() => Condition::all()

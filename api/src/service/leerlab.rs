@@ -87,7 +87,7 @@ pub async fn list_leerlabs(
 }
 
 /// Coordinators write the leerlabs of their own region; admin all.
-fn can_manage(viewer: &Viewer, leerlab_region_id: i64) -> bool {
+pub(super) fn can_manage(viewer: &Viewer, leerlab_region_id: i64) -> bool {
     viewer.role() != Role::Integration && viewer.covers_region(leerlab_region_id)
 }
 

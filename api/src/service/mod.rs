@@ -5,15 +5,18 @@ pub mod activity;
 pub mod applications;
 pub mod audit_log;
 pub mod catalogue;
+pub mod changes;
 pub mod disclosure;
 pub mod identity;
 pub mod import_runs;
 pub mod leerlab;
+pub mod leerlab_partners;
 pub mod needs;
 pub mod pipeline;
 pub mod pipeline_stats;
 pub mod planning;
 pub mod pupils;
+pub mod school_move;
 pub mod signals;
 pub mod statistics;
 

@@ -284,6 +284,7 @@ pub fn rmc_persons(region: i64, today: NaiveDate) -> SelectStatement {
 pub async fn refresh_in(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Evaluated, DbErr> {
     let evaluated = evaluate(db, Persons::All, today).await?;
     super::pipeline::refresh(db, Persons::All).await?;
+    super::changes::record_scope_by_date(db, today).await?;
     Ok(evaluated)
 }
 

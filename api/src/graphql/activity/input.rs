@@ -89,6 +89,13 @@ pub struct PublishActivityInput {
     pub id: ID,
 }
 
+/// Input of `deleteActivity`.
+#[derive(InputObject)]
+pub struct DeleteActivityInput {
+    /// Global id of the draft to delete.
+    pub id: ID,
+}
+
 /// Input of `cancelActivity`.
 #[derive(InputObject)]
 pub struct CancelActivityInput {

@@ -5,8 +5,8 @@ use async_graphql::{Context, Object, SimpleObject};
 use entity::activity;
 
 use super::input::{
-    CancelActivityInput, CreateActivityInput, EnrolInActivityInput, PublishActivityInput,
-    RecordAttendanceInput, UpdateActivityInput, WithdrawFromActivityInput,
+    CancelActivityInput, CreateActivityInput, DeleteActivityInput, EnrolInActivityInput,
+    PublishActivityInput, RecordAttendanceInput, UpdateActivityInput, WithdrawFromActivityInput,
 };
 use crate::{
     error::AppResult,
@@ -26,6 +26,13 @@ use crate::{
 pub struct ActivityPayload {
     /// The activity as it is now.
     pub activity: Activity,
+}
+
+/// Result of `deleteActivity`.
+#[derive(SimpleObject)]
+pub struct DeleteActivityPayload {
+    /// Global id of the activity that was deleted.
+    pub deleted_id: async_graphql::ID,
 }
 
 /// Result of `enrolInActivity` and `recordAttendance`.
@@ -114,6 +121,20 @@ impl ActivityMutation {
         let id = ids::decode_as(&input.id, "Activity", "id")?;
         let cancelled = service::cancel(db(ctx)?, viewer(ctx)?, id, &input.reason).await?;
         Ok(payload(cancelled))
+    }
+
+    /// Deletes a draft (whoever may change it); any other status answers CONFLICT (cancel a
+    /// published activity instead). The change feed lists a `DELETE`.
+    async fn delete_activity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft to delete.")] input: DeleteActivityInput,
+    ) -> AppResult<DeleteActivityPayload> {
+        let id = ids::decode_as(&input.id, "Activity", "id")?;
+        service::delete(db(ctx)?, viewer(ctx)?, id).await?;
+        Ok(DeleteActivityPayload {
+            deleted_id: input.id,
+        })
     }
 
     /// Enrols a pupil of a participating school in a published activity; CONFLICT when it is

@@ -97,6 +97,8 @@ pub struct UpdateSchoolInput {
     pub city: MaybeUndefined<String>,
     /// New parent institution.
     pub parent_brin: MaybeUndefined<String>,
+    /// Code of the region the school (with its locations) moves to; admin only.
+    pub region_code: Option<String>,
 }
 
 /// Input of `createProgramme`.
@@ -169,6 +171,7 @@ impl From<UpdateSchoolInput> for SchoolChanges {
             name: input.name,
             city: tri_state(input.city),
             parent_brin: tri_state(input.parent_brin),
+            region_code: input.region_code,
         }
     }
 }

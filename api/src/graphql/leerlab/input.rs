@@ -71,6 +71,15 @@ pub struct AddLeerlabPartnerInput {
     pub school_brin: String,
 }
 
+/// Input of `removeLeerlabPartner`.
+#[derive(InputObject)]
+pub struct RemoveLeerlabPartnerInput {
+    /// Code of the leerlab.
+    pub leerlab_code: String,
+    /// BRIN of the partner school that leaves.
+    pub school_brin: String,
+}
+
 /// Input of `addLeerlabMember`.
 #[derive(InputObject)]
 pub struct AddLeerlabMemberInput {

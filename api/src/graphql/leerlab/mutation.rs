@@ -94,6 +94,25 @@ impl LeerlabMutation {
         })
     }
 
+    /// Removes a partner school (coordinator of the region, admin); the leerlab stays.
+    async fn remove_leerlab_partner(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The leerlab and the partner school that leaves.")]
+        input: super::input::RemoveLeerlabPartnerInput,
+    ) -> AppResult<LeerlabPayload> {
+        let leerlab = crate::service::leerlab_partners::remove_partner(
+            db(ctx)?,
+            viewer(ctx)?,
+            &input.leerlab_code,
+            &input.school_brin,
+        )
+        .await?;
+        Ok(LeerlabPayload {
+            leerlab: Leerlab(leerlab),
+        })
+    }
+
     /// Puts a person on one of the leerlab's teams (coordinator of the region, admin).
     async fn add_leerlab_member(
         &self,

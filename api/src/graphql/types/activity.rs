@@ -40,6 +40,14 @@ impl Activity {
         ids::encode("Activity", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Activity", self.0.id).await
+    }
+
     /// What kind of activity it is.
     async fn kind(&self) -> ActivityKind {
         ActivityKind::from_db(&self.0.kind)

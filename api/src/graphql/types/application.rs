@@ -46,6 +46,14 @@ impl Application {
         ids::encode("Application", self.model.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Application", self.model.id).await
+    }
+
     /// The applicant's latest pupil record; null when the caller may not read the pupil, or no
     /// vmbo record of the applicant exists (yet).
     async fn student(&self, ctx: &Context<'_>) -> AppResult<Option<Student>> {

@@ -119,6 +119,14 @@ impl ImportRun {
         ids::encode("ImportRun", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "ImportRun", self.0.id).await
+    }
+
     /// Which format was imported.
     async fn kind(&self) -> Option<ImportKindValue> {
         ImportKind::from_name(&self.0.kind).map(Into::into)
@@ -179,6 +187,17 @@ impl ImportRun {
     /// Pupils whose transition changed (once done).
     async fn transitions_changed(&self) -> Option<i64> {
         self.count_when_done(self.0.transitions_changed)
+    }
+
+    /// The school years (cohorts, `2024-2025`) whose statistics the run may have changed, once
+    /// done: what a sync reads again.
+    async fn cohorts(&self) -> Vec<String> {
+        let listed = self.0.cohorts.as_deref().unwrap_or_default();
+        listed
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Bad rows of a refused file (0 otherwise).

@@ -28,6 +28,14 @@ impl Leerlab {
         ids::encode("Leerlab", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Leerlab", self.0.id).await
+    }
+
     /// Short unique code; use it to address the leerlab from scripts and CSV files.
     async fn code(&self) -> &str {
         &self.0.code

@@ -26,6 +26,14 @@ impl Person {
         ids::encode("Person", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Person", self.0.id).await
+    }
+
     /// Full name.
     async fn name(&self) -> &str {
         &self.0.name

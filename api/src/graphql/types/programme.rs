@@ -22,6 +22,14 @@ impl Programme {
         ids::encode("Programme", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Programme", self.0.id).await
+    }
+
     /// The school that offers it.
     async fn school(&self, ctx: &Context<'_>) -> AppResult<School> {
         loader(ctx)?

@@ -26,6 +26,14 @@ impl Region {
         ids::encode("Region", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Region", self.0.id).await
+    }
+
     /// Short code, such as `AMS`; use it to address the region from scripts.
     async fn code(&self) -> &str {
         &self.0.code

@@ -27,6 +27,14 @@ impl School {
         ids::encode("School", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "School", self.0.id).await
+    }
+
     /// BRIN code: 2 digits and 2 letters, optionally 2 digits for a location.
     async fn brin(&self) -> &str {
         &self.0.brin

@@ -52,6 +52,14 @@ impl Signal {
         ids::encode("Signal", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Signal", self.0.id).await
+    }
+
     /// Which rule raised it.
     async fn kind(&self) -> SignalKind {
         SignalKind::from_db(&self.0.kind)

@@ -51,6 +51,14 @@ impl Student {
         ids::encode("Student", self.0.id)
     }
 
+    /// The version of this record's latest change (a decimal 64-bit integer; DESIGN.md 4c).
+    pub async fn change_version(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+    ) -> crate::error::AppResult<String> {
+        crate::graphql::changes::version_of(ctx, "Student", self.0.id).await
+    }
+
     /// The pupil's vmbo school (for mbo staff: the pupil's vmbo background).
     async fn school(&self, ctx: &Context<'_>) -> AppResult<School> {
         loader(ctx)?

@@ -256,6 +256,24 @@ pub async fn cancel(
     Ok(cancelled)
 }
 
+/// `deleteActivity`: removes a draft (a published or cancelled activity stays, `CONFLICT`).
+/// The change feed records a `DELETE` (a tombstone, by the database's trigger).
+pub async fn delete(db: &DatabaseConnection, viewer: &Viewer, id: i64) -> AppResult<()> {
+    require_writable(db, viewer, id).await?;
+    let txn = db::begin_write(db).await?;
+    let locked = lock(&txn, id).await?;
+    if locked.status != ActivityStatus::Draft.as_str() {
+        return Err(AppError::conflict(
+            "only a draft can be deleted; cancel a published activity instead",
+        ));
+    }
+    let target = target(&locked);
+    activity::Entity::delete_by_id(id).exec(&txn).await?;
+    audit::record_write(&txn, viewer, "activity.delete", target).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The activity if the viewer may write it: NOT_FOUND when they may not even see it,
 /// FORBIDDEN when they may see but not change it.
 async fn require_writable(

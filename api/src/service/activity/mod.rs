@@ -11,7 +11,7 @@ mod enrolment;
 mod lifecycle;
 
 pub use enrolment::{AttendanceChanges, EnrolmentRow, enrol, record_attendance, withdraw};
-pub use lifecycle::{ActivityChanges, NewActivity, cancel, create, publish, update};
+pub use lifecycle::{ActivityChanges, NewActivity, cancel, create, delete, publish, update};
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{activity, activity_school, leerlab, region, school};
@@ -126,7 +126,7 @@ pub async fn list(
 }
 
 /// Published and cancelled activities for all; drafts only for those who may write them.
-fn visible_to(viewer: &Viewer) -> Condition {
+pub fn visible_to(viewer: &Viewer) -> Condition {
     let public = activity::Column::Status.ne(ActivityStatus::Draft.as_str());
     let own_drafts = match viewer.role() {
         Role::Admin => return Condition::all(),

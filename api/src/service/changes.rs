@@ -1,0 +1,509 @@
+//! The change feed (DESIGN.md 4c): which records changed after a version, for one caller.
+//!
+//! The database keeps `change_entry` itself (triggers of migration 000015), so every write path
+//! is covered. Here the feed is read: one statement per page, in version order, over the rows
+//! the caller's *audience* covers (their region, their school), each marked visible when the
+//! record is live and in the caller's scope now (`UPSERT`), else delivered as a `DELETE`, so a
+//! replica that applies the feed equals a full pull. Scope changes that no write causes (an rmc
+//! scope that ends 90 days after a resolution, a coach assignment that starts or ends, the end
+//! of an mbo school's reach on 1 August) are recorded by [`record_scope_by_date`].
+
+use chrono::NaiveDate;
+use entity::{activity, application, import_run, signal, student};
+use migration::change_triggers::{self, Dialect};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Value,
+    sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement},
+};
+
+use super::{Page, activity as activities, applications, import_runs, pupils, signals};
+use crate::{
+    auth::{Role, Viewer},
+    db::{self, execute},
+    error::{AppError, AppResult},
+    ids,
+};
+
+/// Node types of the public catalogue.
+pub const CATALOGUE: [&str; 6] = [
+    "Region",
+    "School",
+    "Programme",
+    "Person",
+    "Leerlab",
+    "Activity",
+];
+/// Catalogue types every caller may read whole (activities depend on status).
+const PUBLIC: [&str; 5] = ["Region", "School", "Programme", "Person", "Leerlab"];
+
+/// One record of a page of changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub version: i64,
+    pub ty: String,
+    pub row_id: i64,
+    /// Live and in the caller's scope now: an `UPSERT`; otherwise a `DELETE`.
+    pub upsert: bool,
+}
+
+impl Change {
+    /// The cursor of this change in its page.
+    pub fn cursor_key(&self) -> String {
+        format!("{}:{}:{}", self.version, self.ty, self.row_id)
+    }
+}
+
+/// Where a page starts: after this (version, type, row id).
+pub type After = (i64, String, i64);
+
+/// Decodes a cursor made from [`Change::cursor_key`].
+pub fn decode_after(cursor: &str) -> AppResult<After> {
+    let key = ids::decode_cursor(cursor)?;
+    let mut parts = key.splitn(3, ':');
+    let bad = || AppError::bad_input("after", "not a cursor of this list");
+    let version = parts.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+    let ty = parts.next().ok_or_else(bad)?.to_owned();
+    let row_id = parts.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+    Ok((version, ty, row_id))
+}
+
+/// A `since:` (or `changeVersion`) value: a decimal integer of 0 or more.
+pub fn parse_version(field: &str, text: &str) -> AppResult<i64> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| *v >= 0)
+        .ok_or_else(|| AppError::bad_input(field, "a change version: a decimal integer, 0 or more"))
+}
+
+fn e(column: &str) -> Expr {
+    Expr::col((Alias::new("e"), Alias::new(column)))
+}
+
+/// The change rows a caller may hear of at all: their region's (callers with a `region` claim),
+/// else the current rows of the catalogue and those of pupil data at their school.
+fn audience(viewer: &Viewer) -> Option<Condition> {
+    let current = Condition::all().add(e("moved").eq(0));
+    let catalogue = e("type").is_in(CATALOGUE);
+    match viewer.role() {
+        Role::Admin => Some(current),
+        Role::Coordinator | Role::Integration => viewer.region_id.map(|region| {
+            Condition::all()
+                .add(e("region_id").eq(region))
+                .add(catalogue)
+        }),
+        Role::Rmc => viewer.region_id.map(|region| {
+            let mut types = CATALOGUE.to_vec();
+            types.extend(["Student", "Application", "Signal"]);
+            Condition::all()
+                .add(e("region_id").eq(region))
+                .add(e("type").is_in(types))
+        }),
+        Role::SchoolStaff if !viewer.school_ids.is_empty() => {
+            let schools = viewer.school_ids.clone();
+            let mut pupils = Condition::any().add(
+                Condition::all()
+                    .add(e("type").is_in(["Student", "Signal", "ImportRun", "Application"]))
+                    .add(e("school_id").is_in(schools)),
+            );
+            if let Some(region) = viewer.school_region_id {
+                // The applications of their pupils to other schools.
+                pupils = pupils.add(
+                    Condition::all()
+                        .add(e("type").eq("Application"))
+                        .add(e("region_id").eq(region)),
+                );
+            }
+            Some(current.add(Condition::any().add(catalogue).add(pupils)))
+        }
+        Role::Student => {
+            let mut any = Condition::any().add(catalogue);
+            if let Some(id) = viewer.student_id {
+                any = any.add(
+                    Condition::all()
+                        .add(e("type").eq("Student"))
+                        .add(e("row_id").eq(id)),
+                );
+            }
+            if let Some(region) = viewer.school_region_id {
+                any = any.add(
+                    Condition::all()
+                        .add(e("type").eq("Application"))
+                        .add(e("region_id").eq(region)),
+                );
+            }
+            Some(current.add(any))
+        }
+        Role::Coach => {
+            let mut any = Condition::any().add(catalogue);
+            if let Some(person) = viewer.person_id {
+                any = any.add(
+                    Condition::all()
+                        .add(e("type").is_in(["Student", "Application", "Signal"]))
+                        .add(e("region_id").in_subquery(coach_region(person))),
+                );
+            }
+            Some(current.add(any))
+        }
+        _ => None,
+    }
+}
+
+/// The region of a coach's school.
+fn coach_region(person: i64) -> SelectStatement {
+    let (p, s) = (Alias::new("p"), Alias::new("s"));
+    Query::select()
+        .column((s.clone(), Alias::new("region_id")))
+        .from_as(entity::person::Entity, p.clone())
+        .join_as(
+            sea_orm::sea_query::JoinType::InnerJoin,
+            entity::school::Entity,
+            s.clone(),
+            Expr::col((s, Alias::new("id"))).equals((p.clone(), Alias::new("school_id"))),
+        )
+        .and_where(Expr::col((p, Alias::new("id"))).eq(person))
+        .to_owned()
+}
+
+fn of_type(ty: &str, ids: SelectStatement) -> Condition {
+    Condition::all()
+        .add(e("type").eq(ty))
+        .add(e("row_id").in_subquery(ids))
+}
+
+/// The change rows of records the caller may read now (not yet whether they are live).
+fn in_scope(viewer: &Viewer) -> Condition {
+    let today = viewer.today();
+    let mut any = Condition::any().add(e("type").is_in(PUBLIC)).add(of_type(
+        "Activity",
+        activity::Entity::find()
+            .select_only()
+            .column(activity::Column::Id)
+            .filter(activities::visible_to(viewer))
+            .into_query(),
+    ));
+    if let Some(scope) = pupils::scope(viewer, today) {
+        let ids = student::Entity::find()
+            .select_only()
+            .column(student::Column::Id)
+            .filter(scope)
+            .into_query();
+        any = any.add(of_type("Student", ids));
+    }
+    if let Some(scope) = applications::scope(viewer, today) {
+        let ids = application::Entity::find()
+            .select_only()
+            .column(application::Column::Id)
+            .filter(scope)
+            .into_query();
+        any = any.add(of_type("Application", ids));
+    }
+    if let Some(scope) = signals::scope(viewer, today) {
+        let ids = signal::Entity::find()
+            .select_only()
+            .column(signal::Column::Id)
+            .filter(scope)
+            .into_query();
+        any = any.add(of_type("Signal", ids));
+    }
+    let runs = import_run::Entity::find()
+        .select_only()
+        .column(import_run::Column::Id)
+        .filter(import_runs::scope(viewer))
+        .into_query();
+    any.add(of_type("ImportRun", runs))
+}
+
+/// A page of the records changed after `since` that `viewer` hears of, oldest first. `since`
+/// 0 lists the live records the caller may read (no deletes). `want_total` counts them all.
+pub async fn list(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    since: i64,
+    first: u64,
+    after: Option<&After>,
+    want_total: bool,
+) -> AppResult<Page<Change>> {
+    let Some(audience) = audience(viewer) else {
+        return Err(AppError::Forbidden);
+    };
+    let pruned = pruned_version(db).await?;
+    if since != 0 && since < pruned {
+        return Err(AppError::StaleVersion {
+            min_version: pruned,
+        });
+    }
+    let visible = Condition::all()
+        .add(e("deleted").eq(0))
+        .add(e("moved").eq(0))
+        .add(in_scope(viewer));
+    let mut filter = Condition::all().add(e("version").gt(since)).add(audience);
+    if since == 0 {
+        filter = filter.add(visible.clone());
+    }
+    let backend = db.get_database_backend();
+    let total = match want_total {
+        true => {
+            let count = Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .from_as(Alias::new("change_entry"), Alias::new("e"))
+                .cond_where(filter.clone())
+                .to_owned();
+            let row = db.query_one_raw(backend.build(&count)).await?;
+            Some(
+                row.map(|r| r.try_get::<i64>("", "n"))
+                    .transpose()?
+                    .unwrap_or(0),
+            )
+        }
+        false => None,
+    };
+    if let Some((version, ty, row_id)) = after {
+        filter = filter.add(
+            Condition::any().add(e("version").gt(*version)).add(
+                Condition::all().add(e("version").eq(*version)).add(
+                    Condition::any().add(e("type").gt(ty.as_str())).add(
+                        Condition::all()
+                            .add(e("type").eq(ty.as_str()))
+                            .add(e("row_id").gt(*row_id)),
+                    ),
+                ),
+            ),
+        );
+    }
+    let select = Query::select()
+        .columns([
+            (Alias::new("e"), Alias::new("version")),
+            (Alias::new("e"), Alias::new("type")),
+            (Alias::new("e"), Alias::new("row_id")),
+        ])
+        .expr_as(Expr::case(visible, 1).finally(0), Alias::new("visible"))
+        .from_as(Alias::new("change_entry"), Alias::new("e"))
+        .cond_where(filter)
+        .order_by((Alias::new("e"), Alias::new("version")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("type")), Order::Asc)
+        .order_by((Alias::new("e"), Alias::new("row_id")), Order::Asc)
+        .limit(first + 1)
+        .to_owned();
+    let mut items = Vec::new();
+    for row in db.query_all_raw(backend.build(&select)).await? {
+        items.push(Change {
+            version: row.try_get("", "version")?,
+            ty: row.try_get("", "type")?,
+            row_id: row.try_get("", "row_id")?,
+            upsert: row.try_get::<i32>("", "visible")? == 1,
+        });
+    }
+    Ok(Page::from_fetch(items, first, total))
+}
+
+async fn scalar(db: &impl ConnectionTrait, sql: &str) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(db::statement(db.get_database_backend(), sql, vec![]))
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "v"))
+        .transpose()?
+        .unwrap_or(0))
+}
+
+/// The version up to which tombstones were pruned: a `since` below it may have missed deletes.
+pub async fn pruned_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    scalar(
+        db,
+        "SELECT pruned_version AS v FROM change_meta WHERE id = 1",
+    )
+    .await
+}
+
+/// `Query.changeVersion`: the latest version a client can have seen.
+pub async fn current_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let latest = scalar(
+        db,
+        "SELECT COALESCE(MAX(version), 0) AS v FROM change_entry",
+    )
+    .await?;
+    Ok(std::cmp::max(latest, pruned_version(db).await?))
+}
+
+/// The version of each of `ids` of type `ty` (its latest change).
+pub async fn versions_of(
+    db: &impl ConnectionTrait,
+    ty: &str,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT row_id, MAX(version) AS v FROM change_entry WHERE type = ? AND row_id IN ({}) \
+         GROUP BY row_id",
+        db::placeholders(ids.len())
+    );
+    let mut values: Vec<Value> = vec![ty.into()];
+    values.extend(ids.iter().map(|&id| Value::from(id)));
+    let rows = db
+        .query_all_raw(db::statement(db.get_database_backend(), &sql, values))
+        .await?;
+    rows.into_iter()
+        .map(|r| Ok((r.try_get("", "row_id")?, r.try_get("", "v")?)))
+        .collect()
+}
+
+/// Deletes the tombstones (and region departures) older than `days` before `today`, and
+/// records the highest version pruned: a client behind it must start again from `"0"`.
+/// Called at start and daily by `serve`, and by `purge`. Returns how many were pruned.
+pub async fn prune(db: &DatabaseConnection, today: NaiveDate, days: u32) -> AppResult<u64> {
+    let cutoff = today - chrono::Duration::days(i64::from(days));
+    let txn = db::begin_write(db).await?;
+    let old = "FROM change_entry WHERE (deleted = 1 OR moved = 1) AND deleted_on < ?";
+    let backend = txn.get_database_backend();
+    let row = txn
+        .query_one_raw(db::statement(
+            backend,
+            &format!("SELECT COALESCE(MAX(version), 0) AS v {old}"),
+            vec![cutoff.into()],
+        ))
+        .await?;
+    let highest: i64 = row.map(|r| r.try_get("", "v")).transpose()?.unwrap_or(0);
+    let pruned = execute(&txn, &format!("DELETE {old}"), vec![cutoff.into()]).await?;
+    if highest > 0 {
+        execute(
+            &txn,
+            "UPDATE change_meta SET pruned_version = ? WHERE id = 1 AND pruned_version < ?",
+            vec![highest.into(), highest.into()],
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(pruned)
+}
+
+/// `serve`'s pruning: at start, then every day.
+pub async fn daily(db: DatabaseConnection, clock: crate::clock::Clock, days: u32) {
+    loop {
+        match prune(&db, clock.today(), days).await {
+            Ok(pruned) => tracing::info!(pruned, days, "change feed tombstones pruned"),
+            Err(err) => tracing::warn!(error = %err.message(), "pruning the change feed failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+    }
+}
+
+fn dialect(backend: DbBackend) -> Dialect {
+    match backend {
+        DbBackend::Postgres => Dialect::Postgres,
+        _ => Dialect::Sqlite,
+    }
+}
+
+/// Takes a version for the writes of this transaction outside the triggers, and returns the
+/// SQL expression that names it.
+async fn take_version(txn: &impl ConnectionTrait) -> Result<&'static str, DbErr> {
+    match txn.get_database_backend() {
+        DbBackend::Postgres => {
+            execute(
+                txn,
+                "INSERT INTO change_pending (xid) VALUES (pg_current_xact_id()::text::bigint) \
+                 ON CONFLICT DO NOTHING",
+                vec![],
+            )
+            .await?;
+            Ok("(-(pg_current_xact_id()::text::bigint))")
+        }
+        _ => {
+            execute(
+                txn,
+                "UPDATE change_meta SET version = version + 1 WHERE id = 1",
+                vec![],
+            )
+            .await?;
+            Ok("(SELECT version FROM change_meta WHERE id = 1)")
+        }
+    }
+}
+
+/// Records the records of type `ty` whose ids `ids` (a subquery) selects as changed, in their
+/// current region (the old region hears a `DELETE`). For changes no trigger sees, such as the
+/// programmes and staff of a school that moves region.
+pub async fn touch(txn: &impl ConnectionTrait, ty: &str, ids: &str) -> Result<(), DbErr> {
+    let Some(node) = change_triggers::node(ty) else {
+        return Ok(());
+    };
+    let version = take_version(txn).await?;
+    for sql in change_triggers::touch_sql(dialect(txn.get_database_backend()), node, ids, version) {
+        execute(txn, &sql, vec![]).await?;
+    }
+    Ok(())
+}
+
+/// Records, for the days after the last check up to `today`, the scope changes that only the
+/// date makes: an rmc scope that ends 91 days after a signal's resolution, a coach assignment
+/// that starts or ends, and the reach of mbo staff that ends on 1 August for applications
+/// closed the school year before. The persons concerned are touched (records, applications,
+/// signals), so their callers hear an `UPSERT` or a `DELETE`.
+pub async fn record_scope_by_date(
+    txn: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<(), DbErr> {
+    let backend = txn.get_database_backend();
+    let row = txn
+        .query_one_raw(db::statement(
+            backend,
+            "SELECT scope_checked_on AS d FROM change_meta WHERE id = 1",
+            vec![],
+        ))
+        .await?;
+    let last: Option<NaiveDate> = row.map(|r| r.try_get("", "d")).transpose()?.flatten();
+    let last = last.unwrap_or(today - chrono::Duration::days(1));
+    if last >= today {
+        return Ok(());
+    }
+    let (from, to) = (last.succ_opt().unwrap_or(last), today);
+    let mut persons = "SELECT pseudonym FROM signal WHERE status = 'RESOLVED' \
+         AND resolved_on >= ? AND resolved_on <= ? \
+         UNION SELECT st.pseudonym FROM coach_assignment c JOIN student st ON st.id = c.student_id \
+         WHERE (c.starts_on >= ? AND c.starts_on <= ?) OR (c.ends_on >= ? AND c.ends_on <= ?)"
+        .to_owned();
+    let day = chrono::Duration::days(1);
+    let mut values: Vec<Value> = vec![
+        (from - chrono::Duration::days(91)).into(),
+        (to - chrono::Duration::days(91)).into(),
+        from.into(),
+        to.into(),
+        (from - day).into(),
+        (to - day).into(),
+    ];
+    let august = crate::domain::SchoolYear::containing(today).first_day();
+    if from <= august && august <= to {
+        persons.push_str(&format!(
+            " UNION SELECT pseudonym FROM application WHERE status_date < ? AND status NOT IN ({})",
+            crate::domain::pipeline::ApplicationStatus::OPEN
+                .iter()
+                .map(|s| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        values.push(august.into());
+    }
+    let version = take_version(txn).await?;
+    for (ty, table) in [
+        ("Student", "student"),
+        ("Application", "application"),
+        ("Signal", "signal"),
+    ] {
+        let sql = format!(
+            "UPDATE change_entry SET version = {version} WHERE type = '{ty}' AND moved = 0 \
+             AND deleted = 0 AND row_id IN (SELECT p.id FROM {table} p WHERE p.pseudonym IN ({persons}))"
+        );
+        execute(txn, &sql, values.clone()).await?;
+    }
+    execute(
+        txn,
+        "UPDATE change_meta SET scope_checked_on = ? WHERE id = 1",
+        vec![today.into()],
+    )
+    .await?;
+    Ok(())
+}
