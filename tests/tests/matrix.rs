@@ -152,6 +152,40 @@ fn operations() -> Vec<Operation> {
             &[Admin],
         ),
         op(
+            "changes",
+            "{ changes(since: \"0\", first: 5) { totalCount } }",
+            none,
+            &[
+                Student,
+                Coach,
+                SchoolStaff,
+                Coordinator,
+                Integration,
+                Rmc,
+                Admin,
+            ],
+        ),
+        op(
+            "changeVersion",
+            "{ changeVersion }",
+            none,
+            &[
+                Student,
+                Coach,
+                SchoolStaff,
+                Coordinator,
+                Integration,
+                Rmc,
+                Admin,
+            ],
+        ),
+        op(
+            "removeLeerlabPartner",
+            "mutation { removeLeerlabPartner(input: {leerlabCode: \"LAB\", schoolBrin: \"22BB\"}) { leerlab { code } } }",
+            none,
+            &[Coordinator, Admin],
+        ),
+        op(
             "createRegion",
             "mutation($s: String!) { createRegion(input: {code: $s, name: \"R\"}) { region { id } } }",
             |_, s, _| json!({"s": s}),
@@ -311,6 +345,12 @@ fn operations() -> Vec<Operation> {
             "cancelActivity",
             "mutation($id: ID!) { cancelActivity(input: {id: $id, reason: \"storm\"}) { activity { id } } }",
             |f, _, _| json!({"id": f.cancellable_id}),
+            &[SchoolStaff, Coordinator, Admin],
+        ),
+        op(
+            "deleteActivity",
+            "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedId } }",
+            |f, _, _| json!({"id": f.draft_id}),
             &[SchoolStaff, Coordinator, Admin],
         ),
         Operation {

@@ -282,7 +282,8 @@ async fn locked(
         unchanged: outcome.rows - written.created - written.updated,
         transitions_changed: derived.transitions_changed,
     };
-    runs::done(&txn, run, &summary, &derived.cohorts).await?;
+    let cohorts = runs::touched_cohorts(&txn, run, &derived.cohorts).await?;
+    runs::done(&txn, run, &summary, &cohorts).await?;
     audit::record_write(
         &txn,
         &job.viewer,

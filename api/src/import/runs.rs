@@ -132,6 +132,50 @@ pub async fn done(
     Ok(())
 }
 
+/// The cohorts (first calendar year of a school year) whose statistics `run` may have changed:
+/// those whose summary tables it refreshed (`derived`), those of the pupil records it wrote,
+/// and the school years of the applications it wrote.
+pub async fn touched_cohorts(
+    txn: &impl ConnectionTrait,
+    run: i64,
+    derived: &[i32],
+) -> Result<Vec<i32>, DbErr> {
+    use sea_orm::sea_query::Value;
+    let backend = txn.get_database_backend();
+    let mut cohorts = derived.to_vec();
+    let rows = txn
+        .query_all_raw(crate::db::statement(
+            backend,
+            "SELECT DISTINCT cohort FROM student WHERE import_run = ?",
+            vec![Value::from(run)],
+        ))
+        .await?;
+    for row in rows {
+        cohorts.push(row.try_get("", "cohort")?);
+    }
+    let span = txn
+        .query_one_raw(crate::db::statement(
+            backend,
+            "SELECT MIN(applied_on) AS lo, MAX(applied_on) AS hi FROM application WHERE import_run = ?",
+            vec![Value::from(run)],
+        ))
+        .await?;
+    if let Some(row) = span {
+        let lo: Option<chrono::NaiveDate> = row.try_get("", "lo")?;
+        let hi: Option<chrono::NaiveDate> = row.try_get("", "hi")?;
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            let (lo, hi) = (
+                crate::domain::SchoolYear::containing(lo).0,
+                crate::domain::SchoolYear::containing(hi).0,
+            );
+            cohorts.extend(lo..=hi);
+        }
+    }
+    cohorts.sort_unstable();
+    cohorts.dedup();
+    Ok(cohorts)
+}
+
 /// Records that the file was refused: how many rows, and the listed row errors.
 pub async fn refused(
     db: &DatabaseConnection,

@@ -107,6 +107,24 @@ fn audience(viewer: &Viewer) -> Option<Condition> {
                     .add(e("type").is_in(["Student", "Signal", "ImportRun", "Application"]))
                     .add(e("school_id").is_in(schools)),
             );
+            // mbo staff: the records of persons who applied or enrolled there, so that they
+            // hear a DELETE when that reach ends.
+            let tied = format!(
+                "SELECT s.id FROM student s WHERE s.pseudonym IN (SELECT a.pseudonym FROM application a \
+                 WHERE a.school_id IN ({list})) OR s.pseudonym IN (SELECT n.pseudonym FROM enrolment n \
+                 WHERE n.school_id IN ({list}))",
+                list = viewer
+                    .school_ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            pupils = pupils.add(
+                Condition::all()
+                    .add(e("type").eq("Student"))
+                    .add(Expr::cust(format!("e.row_id IN ({tied})"))),
+            );
             if let Some(region) = viewer.school_region_id {
                 // The applications of their pupils to other schools.
                 pupils = pupils.add(
@@ -238,10 +256,18 @@ pub async fn list(
         .add(e("deleted").eq(0))
         .add(e("moved").eq(0))
         .add(in_scope(viewer));
-    let mut filter = Condition::all().add(e("version").gt(since)).add(audience);
-    if since == 0 {
-        filter = filter.add(visible.clone());
-    }
+    // Callers with a region claim hear only of their region; others also of every record
+    // they may read now (an mbo school's applicants, say), beyond their audience.
+    let region_claim = matches!(
+        viewer.role(),
+        Role::Coordinator | Role::Integration | Role::Rmc
+    );
+    let heard = match (since, region_claim) {
+        (0, _) => Condition::all().add(audience).add(visible.clone()),
+        (_, true) => audience,
+        (_, false) => Condition::any().add(audience).add(visible.clone()),
+    };
+    let mut filter = Condition::all().add(e("version").gt(since)).add(heard);
     let backend = db.get_database_backend();
     let total = match want_total {
         true => {
