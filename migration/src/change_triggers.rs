@@ -306,7 +306,7 @@ impl Dialect {
     fn from(self, table: &str, rows: Rows) -> String {
         match (self, rows) {
             (Dialect::Sqlite, Rows::New) => format!("{table} r WHERE r.id = NEW.id"),
-            (Dialect::Sqlite, Rows::Old) => format!("(SELECT OLD.id AS id) r WHERE true"),
+            (Dialect::Sqlite, Rows::Old) => "(SELECT OLD.id AS id) r WHERE true".to_owned(),
             (Dialect::Postgres, Rows::New) => "new_rows r WHERE true".to_owned(),
             (Dialect::Postgres, Rows::Old) => "old_rows r WHERE true".to_owned(),
         }
