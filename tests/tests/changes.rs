@@ -485,69 +485,6 @@ db_test!(
     }
 );
 
-/// `leerroute serve` on this app's database, on `today`, answering on the returned base URL.
-/// The child is killed when the guard drops.
-struct Served {
-    child: std::process::Child,
-    base_url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn serve_on(app: &TestApp, today: &str, extra: &[(&str, &str)]) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    let mut command = app.cli_command(&["serve", "--listen", &listen]);
-    command
-        .env("LEERROUTE_TODAY", today)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    for (key, value) in extra {
-        command.env(key, value);
-    }
-    let served = Served {
-        child: command.spawn().unwrap(),
-        base_url: format!("http://{listen}"),
-    };
-    for _ in 0..300 {
-        if let Ok(response) = app
-            .client()
-            .get(format!("{}/readyz", served.base_url))
-            .send()
-            .await
-            && response.status().is_success()
-        {
-            // The start's evaluation and pruning run right after the listener is up.
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            return served;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("leerroute serve did not come up");
-}
-
-async fn gql_at(app: &TestApp, base: &str, token: &str, query: &str, variables: Value) -> Value {
-    app.client()
-        .post(format!("{base}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({"query": query, "variables": variables}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
 db_test!(
     rmc_scope_that_starts_and_ends_is_an_upsert_then_a_delete,
     on_day("2026-04-10"),
@@ -602,11 +539,11 @@ db_test!(
         // 91 days after the resolution the scope ends by the date alone: a server started on
         // that day records it, and the rmc hears a DELETE of every part of the pupil.
         cli_on(&app, &["signals", "refresh"], None, "2026-07-05");
-        let later = serve_on(&app, "2026-07-05", &[]).await;
+        let later = support::serve_on(&app, "2026-07-05", &[]).await;
         let mut after: Option<String> = None;
         let mut ended = Vec::new();
         loop {
-            let body = gql_at(
+            let body = support::gql_at(
                 &app,
                 &later.base_url,
                 &rmc,
@@ -639,7 +576,7 @@ db_test!(
                 .all(|c| c["op"] == "DELETE"),
             "{ended:?}"
         );
-        let full = gql_at(
+        let full = support::gql_at(
             &app,
             &later.base_url,
             &rmc,
@@ -737,19 +674,19 @@ db_test!(
         let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
         // 89 days on, with the default of 90, the tombstone is still there.
         {
-            let served = serve_on(&app, &day(89), &[]).await;
-            let body = gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
+            let served = support::serve_on(&app, &day(89), &[]).await;
+            let body = support::gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
             assert!(body["errors"].is_null(), "{body}");
             assert_eq!(body["data"]["changes"]["edges"][0]["node"]["op"], "DELETE");
         }
         // A shorter retention prunes it: a `since` before it must start again.
-        let served = serve_on(
+        let served = support::serve_on(
             &app,
             &day(11),
             &[("LEERROUTE_CHANGES_RETENTION_DAYS", "10")],
         )
         .await;
-        let body = gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
+        let body = support::gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
         let error = &body["errors"][0]["extensions"];
         assert_eq!(error["code"], "BAD_USER_INPUT", "{body}");
         assert_eq!(error["field"], "since");
@@ -757,7 +694,7 @@ db_test!(
         assert!(min.parse::<u64>().unwrap() > since.parse::<u64>().unwrap());
         // From "0" or from minVersion on it works again; the draft is gone from both.
         for start in ["0", min.as_str()] {
-            let body = gql_at(
+            let body = support::gql_at(
                 &app,
                 &served.base_url,
                 &admin,

@@ -177,3 +177,67 @@ pub const HOLIDAYS: [(&str, &str, &str); 4] = [
     ("voorjaarsvakantie", "2026-02-14", "2026-02-22"),
     ("meivakantie", "2026-04-25", "2026-05-03"),
 ];
+
+/// `leerroute serve` (the real binary) on this app's database, on `today`, answering on
+/// `base_url`; it is killed when the guard drops.
+pub struct Served {
+    child: std::process::Child,
+    pub base_url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn serve_on(app: &TestApp, today: &str, extra: &[(&str, &str)]) -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut command = app.cli_command(&["serve", "--listen", &listen]);
+    command
+        .env("LEERROUTE_TODAY", today)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (key, value) in extra {
+        command.env(key, value);
+    }
+    let served = Served {
+        child: command.spawn().unwrap(),
+        base_url: format!("http://{listen}"),
+    };
+    for _ in 0..300 {
+        if let Ok(response) = app
+            .client()
+            .get(format!("{}/readyz", served.base_url))
+            .send()
+            .await
+            && response.status().is_success()
+        {
+            // The start's evaluation and pruning run right after the listener is up.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            return served;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("leerroute serve did not come up");
+}
+
+pub async fn gql_at(app: &TestApp, base: &str, token: &str, query: &str, variables: Value) -> Value {
+    app.client()
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({"query": query, "variables": variables}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
