@@ -675,7 +675,8 @@ db_test!(
         // 89 days on, with the default of 90, the tombstone is still there.
         {
             let served = support::serve_on(&app, &day(89), &[]).await;
-            let body = support::gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
+            let body =
+                support::gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
             assert!(body["errors"].is_null(), "{body}");
             assert_eq!(body["data"]["changes"]["edges"][0]["node"]["op"], "DELETE");
         }
@@ -686,7 +687,8 @@ db_test!(
             &[("LEERROUTE_CHANGES_RETENTION_DAYS", "10")],
         )
         .await;
-        let body = support::gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
+        let body =
+            support::gql_at(&app, &served.base_url, &admin, CHANGES, json!({"s": since})).await;
         let error = &body["errors"][0]["extensions"];
         assert_eq!(error["code"], "BAD_USER_INPUT", "{body}");
         assert_eq!(error["field"], "since");

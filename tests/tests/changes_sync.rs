@@ -73,7 +73,11 @@ fn replica(path: &Path) -> (BTreeMap<String, String>, Value) {
 
 async fn assert_equal(app: &TestApp, base: &str, token: &str, path: &Path) -> Value {
     let (records, file) = replica(path);
-    assert_eq!(records, full_pull(app, base, token).await, "replica ≠ full pull");
+    assert_eq!(
+        records,
+        full_pull(app, base, token).await,
+        "replica ≠ full pull"
+    );
     file
 }
 
@@ -84,7 +88,12 @@ db_test!(
         small_region(&app, "HDW", "31CC", "32CC").await;
         let admin = app.admin();
         support::leerlab(&app, "AMS", "LAB", &["11AA", "22BB"]).await;
-        let draft = support::create(&app, &admin, support::activity_input("11AA", &["22BB"], json!({}))).await;
+        let draft = support::create(
+            &app,
+            &admin,
+            support::activity_input("11AA", &["22BB"], json!({})),
+        )
+        .await;
         // A coordinator's replica: its region's catalogue, its drafts included.
         let token = app.token(Role::Coordinator, Some("AMS"), None, Some("sync-AMS"));
         let path = app.write_file("replica.json", "");
@@ -102,11 +111,24 @@ db_test!(
         let out = sync(&base, &token, &path);
         assert!(out.starts_with("2 upserts, 0 deletes"), "{out}");
         let file = assert_equal(&app, &base, &token, &path).await;
-        let names: Vec<&str> = file["records"].as_object().unwrap().values().filter_map(|o| o["name"].as_str()).collect();
-        assert!(names.contains(&"ROC Nieuw") && names.contains(&"Nieuw"), "{names:?}");
+        let names: Vec<&str> = file["records"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|o| o["name"].as_str())
+            .collect();
+        assert!(
+            names.contains(&"ROC Nieuw") && names.contains(&"Nieuw"),
+            "{names:?}"
+        );
 
         // A delete: the draft goes from the replica.
-        app.ok(Some(&admin), "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedId } }", json!({"id": draft})).await;
+        app.ok(
+            Some(&admin),
+            "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedId } }",
+            json!({"id": draft}),
+        )
+        .await;
         let out = sync(&base, &token, &path);
         assert!(out.starts_with("0 upserts, 1 deletes"), "{out}");
         let file = assert_equal(&app, &base, &token, &path).await;
@@ -118,14 +140,29 @@ db_test!(
 
         // Another delete, then the deletes are pruned before the next run: the replica is too old
         // for the feed (minVersion), and the script starts over.
-        let other = support::create(&app, &admin, support::activity_input("11AA", &[], json!({}))).await;
+        let other = support::create(
+            &app,
+            &admin,
+            support::activity_input("11AA", &[], json!({})),
+        )
+        .await;
         let out = sync(&base, &token, &path);
         assert!(out.starts_with("1 upserts"), "{out}");
-        app.ok(Some(&admin), "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedId } }", json!({"id": other})).await;
+        app.ok(
+            Some(&admin),
+            "mutation($id: ID!) { deleteActivity(input: {id: $id}) { deletedId } }",
+            json!({"id": other}),
+        )
+        .await;
         // A write after the delete, so that the replica's version lies below the pruned one.
         app.ok(Some(&admin), "mutation { updateSchool(input: {brin: \"22BB\", name: \"ROC Later\"}) { school { id } } }", json!({})).await;
         let today = chrono::Utc::now().date_naive() + chrono::Duration::days(11);
-        let served = support::serve_on(&app, &today.to_string(), &[("LEERROUTE_CHANGES_RETENTION_DAYS", "10")]).await;
+        let served = support::serve_on(
+            &app,
+            &today.to_string(),
+            &[("LEERROUTE_CHANGES_RETENTION_DAYS", "10")],
+        )
+        .await;
         let out = sync(&served.base_url, &token, &path);
         // Another URL is another service to the script, so point the replica at this one first.
         assert!(out.starts_with("full pull: "), "{out}");

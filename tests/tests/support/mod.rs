@@ -228,7 +228,13 @@ pub async fn serve_on(app: &TestApp, today: &str, extra: &[(&str, &str)]) -> Ser
     panic!("leerroute serve did not come up");
 }
 
-pub async fn gql_at(app: &TestApp, base: &str, token: &str, query: &str, variables: Value) -> Value {
+pub async fn gql_at(
+    app: &TestApp,
+    base: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> Value {
     app.client()
         .post(format!("{base}/graphql"))
         .bearer_auth(token)
@@ -240,4 +246,3 @@ pub async fn gql_at(app: &TestApp, base: &str, token: &str, query: &str, variabl
         .await
         .unwrap()
 }
-
