@@ -457,6 +457,15 @@ fn changed_postgres(columns: &[&str]) -> String {
     format!("ROW({}) IS DISTINCT FROM ROW({})", row("n"), row("o"))
 }
 
+/// The columns of a node with a person whose change can change who may read the person.
+fn scope_columns(node: &Node) -> &'static [&'static str] {
+    match node.ty {
+        "Student" => &["pseudonym", "region_id", "school_id", "status", "exam_date"],
+        "Application" => &["pseudonym", "school_id", "status", "status_date"],
+        _ => node.compared,
+    }
+}
+
 /// The triggers of a node table.
 pub fn node_triggers(d: Dialect, node: &Node) -> Vec<Trigger> {
     let mut insert = vec![upsert(d, node, &d.from(node.table, Rows::New))];
@@ -493,11 +502,14 @@ pub fn node_triggers(d: Dialect, node: &Node) -> Vec<Trigger> {
         let new_ids = d.values("r.id", Rows::New);
         let mine = Some((node.ty, new_ids.as_str()));
         insert.extend(bump_person(d, &d.values(&own, Rows::New), mine));
+        // Only a change of what scope rules read moves the person's other parts in or out of
+        // scope (a pupil's year does not): imports that update many rows skip the rest.
+        let scoped = scope_columns(node);
         let changed_persons = match d {
-            Dialect::Sqlite => "NEW.".to_owned() + column,
+            Dialect::Sqlite => format!("SELECT NEW.{column} WHERE {}", changed_sqlite(scoped)),
             Dialect::Postgres => format!(
                 "SELECT n.{column} FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {}",
-                changed_postgres(node.compared)
+                changed_postgres(scoped)
             ),
         };
         update.extend(bump_person(d, &changed_persons, mine));
