@@ -40,6 +40,9 @@ pub enum Command {
         #[command(subcommand)]
         action: SignalsCommand,
     },
+    /// Delete pupil data past its retention term and audit events past theirs (DESIGN.md 4b);
+    /// `serve` also does so at start and daily at 00:05 Europe/Amsterdam.
+    Purge(PurgeArgs),
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
     /// Print the GraphQL schema (SDL).
@@ -171,6 +174,40 @@ impl Default for ServiceArgs {
     }
 }
 
+/// How long pupil data and audit events are kept ([`crate::service::retention`]).
+#[derive(Args, Debug, Clone, Copy)]
+pub struct RetentionArgs {
+    /// Years pupil data is kept after 31 July of a person's last school year (and applications
+    /// and enrolments without a vmbo record after their last status date).
+    #[arg(long, env = "LEERROUTE_RETENTION_YEARS", default_value_t = 5)]
+    pub retention_years: u32,
+    /// Days an audit event is kept.
+    #[arg(long, env = "LEERROUTE_AUDIT_RETENTION_DAYS", default_value_t = 730)]
+    pub audit_retention_days: u32,
+}
+
+impl RetentionArgs {
+    pub fn terms(&self) -> crate::service::retention::Terms {
+        crate::service::retention::Terms {
+            years: self.retention_years,
+            audit_days: self.audit_retention_days,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct PurgeArgs {
+    /// Print what would be deleted (counts per kind) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
+}
+
 #[derive(Args, Debug)]
 pub struct ServeArgs {
     /// Address to listen on.
@@ -189,6 +226,8 @@ pub struct ServeArgs {
     pub auth: AuthArgs,
     #[command(flatten)]
     pub service: ServiceArgs,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 #[derive(Args, Debug)]

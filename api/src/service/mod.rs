@@ -5,6 +5,7 @@ pub mod activity;
 pub mod applications;
 pub mod audit_log;
 pub mod catalogue;
+pub mod daily;
 pub mod disclosure;
 pub mod identity;
 pub mod import_runs;
@@ -14,6 +15,7 @@ pub mod pipeline;
 pub mod pipeline_stats;
 pub mod planning;
 pub mod pupils;
+pub mod retention;
 pub mod signals;
 pub mod statistics;
 

@@ -30,7 +30,6 @@ use crate::{
     import::lock,
     live::Live,
 };
-use std::sync::Arc;
 
 /// What an evaluation did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -314,44 +313,6 @@ pub async fn refresh(
     result
 }
 
-/// `serve`'s evaluations: one at start, then every day at 00:05 Europe/Amsterdam. A failed run
-/// is logged and tried again the next day (or at the next import, which evaluates too).
-pub async fn daily(db: DatabaseConnection, clock: crate::clock::Clock, live: Arc<Live>) {
-    loop {
-        let viewer = Viewer::system("signals").on(&clock);
-        match refresh(&db, &viewer, &live).await {
-            Ok(done) => tracing::info!(
-                today = %viewer.today(),
-                raised = done.raised.len(),
-                resolved = done.resolved,
-                "signals evaluated"
-            ),
-            Err(err) => tracing::warn!(error = %err.message(), "signal evaluation failed"),
-        }
-        tokio::time::sleep(until_next_run(Utc::now())).await;
-    }
-}
-
-/// How long from `now` until the next 00:05 in Europe/Amsterdam.
-fn until_next_run(now: chrono::DateTime<Utc>) -> std::time::Duration {
-    use chrono::TimeZone;
-    let local = now.with_timezone(&chrono_tz::Europe::Amsterdam);
-    let mut day = local.date_naive();
-    loop {
-        let at = day.and_hms_opt(0, 5, 0).expect("00:05 exists");
-        if let Some(next) = chrono_tz::Europe::Amsterdam
-            .from_local_datetime(&at)
-            .earliest()
-            && next > local
-        {
-            return (next.with_timezone(&Utc) - now)
-                .to_std()
-                .unwrap_or_default();
-        }
-        day = day.succ_opt().expect("a next day");
-    }
-}
-
 /// Persons with an open application to, or an enrolment at, one of `schools`: whose signals
 /// mbo staff of those schools read.
 fn persons_with_mbo_ties(schools: &[i64]) -> (SelectStatement, SelectStatement) {
@@ -616,15 +577,6 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
-    }
-
-    #[test]
-    fn the_daily_run_is_at_five_past_midnight_in_amsterdam() {
-        // 23:00 UTC on 1 December is 00:00 in Amsterdam: five minutes to go.
-        let now = "2026-12-01T23:00:00Z".parse().unwrap();
-        assert_eq!(until_next_run(now).as_secs(), 5 * 60);
-        let now = "2026-12-01T23:10:00Z".parse().unwrap();
-        assert_eq!(until_next_run(now).as_secs(), 24 * 3600 - 5 * 60);
     }
 
     #[test]

@@ -528,10 +528,11 @@ pub(super) async fn describe_keys(
         .collect())
 }
 
-/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1 each) and the stored record key
-/// under each count it contributes to, under the column names of the summary tables: the
-/// statistics of any group are the sums of these over its leavers.
-static FACTS: LazyLock<String> = LazyLock::new(|| {
+/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1
+/// each) and the stored record key under each count it contributes to, under the column names of
+/// the summary tables: the statistics of any group are the sums of these over its leavers.
+/// `condition` narrows the leavers (SQL over `s`, starting with `AND`, or empty).
+pub(crate) fn pupil_facts(condition: &str) -> String {
     let measures: Vec<String> = STORED
         .iter()
         .map(|(name, condition)| {
@@ -542,13 +543,36 @@ static FACTS: LazyLock<String> = LazyLock::new(|| {
         })
         .collect();
     format!(
-        "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
+        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
          s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
          t.school_id AS transition_school_id, t.crebo AS transition_crebo, \
          t.level AS transition_level, {} \
          FROM student s LEFT JOIN transition t ON t.student_id = s.id \
-         WHERE s.status = 'LEFT') facts",
+         WHERE s.status = 'LEFT' {condition}",
         measures.join(", ")
+    )
+}
+
+/// The dimension columns of the facts, in [`pupil_facts`] order.
+pub(crate) const FACT_KEYS: &str = "region_id, cohort, school_id, leerweg, profile, leerlab_id, \
+     transition_school_id, transition_crebo, transition_level";
+
+/// The stored columns in [`pupil_facts`] order: each count, then its key sum.
+pub(crate) fn fact_measures() -> Vec<String> {
+    STORED
+        .iter()
+        .flat_map(|(name, _)| [(*name).to_owned(), format!("{name}_keys")])
+        .collect()
+}
+
+/// The facts of every leaver, and the groups of the leavers a purge deleted
+/// ([`super::retention`]): a purged cohort's statistics stay what they were, however often
+/// they are computed again.
+static FACTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "({} UNION ALL SELECT {FACT_KEYS}, {} FROM stats_purged_facts) facts",
+        pupil_facts(""),
+        fact_measures().join(", ")
     )
 });
 
