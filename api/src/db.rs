@@ -133,18 +133,23 @@ fn password_of(url: &str) -> Option<&str> {
 
 /// Refuses a SQLite database this process cannot write to (a read-only file, directory or
 /// `mode=ro`): otherwise the service would start "ready" and fail every write. A `DELETE` that
-/// matches nothing still needs SQLite's write lock, so it is refused exactly when writes are.
+/// matches nothing still needs SQLite's write lock, so it is refused exactly when writes are; a
+/// lock held by another writer (an import in progress) is no refusal.
 pub async fn ensure_writable(db: &DatabaseConnection) -> Result<(), String> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(());
     }
-    execute(
+    let probe = execute(
         db,
         "DELETE FROM seaql_migrations WHERE version = ?",
         vec!["(write probe)".into()],
     )
-    .await
-    .map(|_| ())
+    .await;
+    match probe {
+        // Busy or locked: another process (an import) is writing, so the file is writable.
+        Err(err) if crate::error::is_unavailable(&err) => Ok(()),
+        other => other.map(|_| ()),
+    }
     .map_err(|err| {
         format!("the SQLite database cannot be written ({err}); leerroute needs write access to the file, its directory and its -wal and -shm files")
     })
