@@ -149,7 +149,11 @@ fn kinds() -> Vec<Kind> {
         condition,
         bound: Bound::StatusDate,
     };
-    let orphan = "pseudonym NOT IN (SELECT pseudonym FROM student)";
+    // An anti-join (not `NOT IN`, which PostgreSQL runs row by row once the pseudonyms
+    // outgrow its memory for hashing).
+    let orphan = |table: &str| {
+        format!("NOT EXISTS (SELECT 1 FROM student s WHERE s.pseudonym = {table}.pseudonym)")
+    };
     vec![
         by_cohort(
             "signal notes",
@@ -180,18 +184,22 @@ fn kinds() -> Vec<Kind> {
             "application statuses",
             "application_status",
             format!(
-                "application_id IN (SELECT id FROM application WHERE {orphan} AND status_date <= ?)"
+                "application_id IN (SELECT id FROM application WHERE {} AND status_date <= ?)",
+                orphan("application")
             ),
         ),
         by_status(
             "applications",
             "application",
-            format!("{orphan} AND status_date <= ?"),
+            format!("{} AND status_date <= ?", orphan("application")),
         ),
         by_status(
             "enrolments",
             "enrolment",
-            format!("{orphan} AND COALESCE(status_date, enrolled_on) <= ?"),
+            format!(
+                "{} AND COALESCE(status_date, enrolled_on) <= ?",
+                orphan("enrolment")
+            ),
         ),
     ]
 }
