@@ -24,26 +24,27 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// A dimension to group transition statistics by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-#[graphql(name = "TransitionDimension")]
-pub enum Dimension {
-    /// The school year the pupil left vmbo.
-    Cohort,
-    /// The vmbo school the pupil left.
-    VoSchool,
-    /// The mbo school of the transition (null key: no transition).
-    MboSchool,
-    /// The vmbo leerweg.
-    Leerweg,
-    /// The vmbo profiel.
-    Profile,
-    /// The crebo of the transition (null key: no transition).
-    Crebo,
-    /// The mbo level of the transition (null key: no transition).
-    Level,
-    /// The leerlab the pupil took part in (null key: none).
-    Leerlab,
+crate::domain::documented! {
+    /// A dimension to group transition statistics by.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Dimension {
+        /// The school year the pupil left vmbo.
+        Cohort,
+        /// The vmbo school the pupil left.
+        VoSchool,
+        /// The mbo school of the transition (null key: no transition).
+        MboSchool,
+        /// The vmbo leerweg.
+        Leerweg,
+        /// The vmbo profiel.
+        Profile,
+        /// The crebo of the transition (null key: no transition).
+        Crebo,
+        /// The mbo level of the transition (null key: no transition).
+        Level,
+        /// The leerlab the pupil took part in (null key: none).
+        Leerlab,
+    }
 }
 
 impl Dimension {
