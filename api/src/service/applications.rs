@@ -371,16 +371,7 @@ pub async fn record_imported_statuses(
     }
     db::execute(
         db,
-        "INSERT INTO application_status (application_id, status, status_date, at, source, subject) \
-         SELECT a.id, a.status, a.status_date, ?, ?, (SELECT r.subject FROM import_run r WHERE r.id = ?) \
-         FROM application a LEFT JOIN (\
-           SELECT h.application_id AS application_id, h.status AS status, h.status_date AS status_date \
-           FROM application_status h JOIN (\
-             SELECT application_id, MAX(id) AS id FROM application_status GROUP BY application_id\
-           ) newest ON newest.id = h.id\
-         ) last ON last.application_id = a.id \
-         WHERE a.import_run = ? AND (last.application_id IS NULL OR last.status <> a.status \
-           OR last.status_date <> a.status_date)",
+        include_str!("sql/application_history_after_import.sql"),
         vec![
             Utc::now().into(),
             ApplicationSource::Import.as_str().into(),
