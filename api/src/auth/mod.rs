@@ -7,6 +7,7 @@
 //! - [`token`] mints our own tokens (`leerroute token`).
 
 pub mod policy;
+pub mod scope;
 pub mod token;
 pub mod verify;
 mod viewer;
