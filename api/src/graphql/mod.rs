@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod connection;
 pub mod context;
 pub mod depth;
+mod enums;
 pub mod field_order;
 pub mod imports;
 pub mod leerlab;

@@ -24,6 +24,7 @@ use crate::{
     app::AppState,
     audit::AuditTrail,
     auth::{Identity, Viewer},
+    error::ErrorCode,
     graphql::loaders::{Db, FetchQueue},
     request_id,
 };
@@ -181,11 +182,11 @@ impl Refusal {
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Refusal::Unauthenticated(_) => "UNAUTHENTICATED",
-            Refusal::RateLimited(_) => "RATE_LIMITED",
-            Refusal::Internal(_) => "INTERNAL",
+            Refusal::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Refusal::RateLimited(_) => ErrorCode::RateLimited,
+            Refusal::Internal(_) => ErrorCode::Internal,
         }
     }
 

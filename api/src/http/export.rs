@@ -13,7 +13,12 @@ use super::{
     caller::{Caller, Refusal},
     responses::text_error,
 };
-use crate::{app::AppState, error::AppError, export, service::disclosure::Disclosure};
+use crate::{
+    app::AppState,
+    error::{AppError, ErrorCode},
+    export,
+    service::disclosure::Disclosure,
+};
 
 pub async fn transition_stats_csv(
     State(state): State<Arc<AppState>>,
@@ -34,10 +39,10 @@ pub async fn transition_stats_csv(
 
 fn error_text(err: &AppError) -> Response {
     let status = match err.code() {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
-        "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     if status == StatusCode::INTERNAL_SERVER_ERROR {

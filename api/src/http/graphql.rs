@@ -22,7 +22,7 @@ use super::{
     request::{self, Malformed, Operation, Operations},
     responses::{graphql_error, graphql_internal, with_retry_after},
 };
-use crate::error::{RETRY_AFTER_SECS, unavailable_message};
+use crate::error::{ErrorCode, RETRY_AFTER_SECS, unavailable_message};
 use crate::{app::AppState, graphql::loaders::FetchQueue};
 use std::time::Duration;
 
@@ -214,7 +214,6 @@ struct NoErrors;
 /// An operation none of whose fields could be answered because the database was busy or
 /// unreachable (DESIGN.md: then HTTP 503 with `Retry-After`; a partial answer stays 200).
 fn nothing_but_unavailable(response: &async_graphql::Response) -> bool {
-    let unavailable = async_graphql::Value::from("UNAVAILABLE");
     let no_field = match &response.data {
         async_graphql::Value::Null => true,
         async_graphql::Value::Object(fields) => {
@@ -227,7 +226,7 @@ fn nothing_but_unavailable(response: &async_graphql::Response) -> bool {
         && response
             .errors
             .iter()
-            .all(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&unavailable))
+            .all(|e| ErrorCode::of(e.extensions.as_ref()) == Some(ErrorCode::Unavailable))
 }
 
 /// `UNAVAILABLE` with HTTP 503 and `Retry-After`, for when the database is busy or unreachable.
@@ -235,7 +234,7 @@ fn unavailable() -> Response {
     with_retry_after(
         graphql_error(
             StatusCode::SERVICE_UNAVAILABLE,
-            "UNAVAILABLE",
+            ErrorCode::Unavailable,
             &unavailable_message(),
         ),
         Duration::from_secs(RETRY_AFTER_SECS),
@@ -249,22 +248,18 @@ fn never_ran(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
-fn first_code(response: &async_graphql::Response) -> Option<String> {
-    let extensions = response.errors.first()?.extensions.as_ref()?;
-    match extensions.get("code")? {
-        async_graphql::Value::String(code) => Some(code.clone()),
-        _ => None,
-    }
+fn first_code(response: &async_graphql::Response) -> Option<ErrorCode> {
+    ErrorCode::of(response.errors.first()?.extensions.as_ref())
 }
 
 /// The status of a request that never ran: HTTP's own for a refused token, rate or
 /// database; otherwise 400 under `application/graphql-response+json` and 200 under
 /// `application/json` (the spec's rule for parse and validation failures).
-fn refused_status(code: Option<String>, media: Media) -> StatusCode {
-    match code.as_deref() {
-        Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
-        Some("RATE_LIMITED") => StatusCode::TOO_MANY_REQUESTS,
-        Some("UNAVAILABLE") => StatusCode::SERVICE_UNAVAILABLE,
+fn refused_status(code: Option<ErrorCode>, media: Media) -> StatusCode {
+    match code {
+        Some(ErrorCode::Unauthenticated) => StatusCode::UNAUTHORIZED,
+        Some(ErrorCode::RateLimited) => StatusCode::TOO_MANY_REQUESTS,
+        Some(ErrorCode::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
         _ => match media {
             Media::GraphqlResponse => StatusCode::BAD_REQUEST,
             Media::Json => StatusCode::OK,
@@ -300,27 +295,27 @@ fn refuse(malformed: Malformed, media: Media) -> Response {
     let (status, code, message) = match malformed {
         Malformed::Request(message) => (
             StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             format!("not a GraphQL request: {message}"),
         ),
         Malformed::TooManyOperations(most) => (
             StatusCode::BAD_REQUEST,
-            "QUERY_TOO_COMPLEX",
+            ErrorCode::QueryTooComplex,
             format!("at most {most} operations per batch"),
         ),
         Malformed::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "request or upload too large".to_owned(),
         ),
         Malformed::UnsupportedType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "send `Content-Type: application/json` (or multipart/form-data for uploads)".to_owned(),
         ),
         Malformed::NotAQuery => (
             StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "only queries run over GET; send mutations with POST".to_owned(),
         ),
     };
@@ -337,7 +332,7 @@ fn refuse(malformed: Malformed, media: Media) -> Response {
 fn not_acceptable() -> Response {
     graphql_error(
         StatusCode::NOT_ACCEPTABLE,
-        "BAD_USER_INPUT",
+        ErrorCode::BadUserInput,
         "accept application/graphql-response+json or application/json",
     )
 }

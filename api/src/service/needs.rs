@@ -11,15 +11,17 @@ use super::{
 };
 use crate::{auth::Viewer, db::statement, domain::Need, error::AppResult};
 
-/// A dimension to group needs by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NeedsDimension {
-    /// The school year the pupil left vmbo.
-    Cohort,
-    /// The pupil's vmbo school.
-    School,
-    /// The pupil's leerlab (null key: none).
-    Leerlab,
+crate::domain::documented! {
+    /// A dimension to group needs by.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum NeedsDimension {
+        /// The school year the pupil left vmbo.
+        Cohort,
+        /// The pupil's vmbo school.
+        School,
+        /// The pupil's leerlab (null key: none).
+        Leerlab,
+    }
 }
 
 impl NeedsDimension {
