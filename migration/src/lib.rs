@@ -14,6 +14,7 @@ mod m20261202_000004_imports;
 mod m20261202_000010_cell_keys;
 mod m20261202_000011_pupil_data;
 mod m20261202_000013_pipeline;
+mod m20261202_000014_trusted_documents;
 mod util;
 
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_cell_keys::Migration),
             // Registered after 000013, which landed first: databases that already ran it stay valid.
             Box::new(m20261202_000011_pupil_data::Migration),
+            Box::new(m20261202_000014_trusted_documents::Migration),
         ]
     }
 }
