@@ -57,7 +57,7 @@ pub async fn resolve(
                 .ok_or_else(|| {
                     error(
                         "PERSISTED_DOCUMENT_NOT_FOUND",
-                        format!("no trusted document {PREFIX}{hex} is registered"),
+                        "no trusted document with this `documentId` is registered".to_owned(),
                     )
                 })?;
             if !request.query.is_empty() && request.query != *text {
