@@ -30,6 +30,8 @@ pub struct AppState {
     pub live: Arc<Live>,
     /// The service's today (`LEERROUTE_TODAY`).
     pub clock: Clock,
+    /// The trusted documents and the mode they run in (`LEERROUTE_TRUSTED_DOCUMENTS`).
+    pub documents: crate::documents::TrustedDocuments,
     /// Cancelled when the server shuts down: long-lived connections (websockets) end on it.
     pub shutdown: tokio_util::sync::CancellationToken,
 }
@@ -49,6 +51,7 @@ impl AppState {
             live: Live::start(&db),
             clock: service.clock.clock(),
             shutdown: tokio_util::sync::CancellationToken::new(),
+            documents: crate::documents::TrustedDocuments::new(service.trusted_documents),
             db,
             secrets,
             service,

@@ -45,8 +45,67 @@ pub enum Command {
     Purge(PurgeArgs),
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
+    /// Register, list or remove trusted documents (`{"documentId": "sha256:<hex>"}`).
+    Documents {
+        #[command(subcommand)]
+        action: DocumentsCommand,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocumentsCommand {
+    /// Register each FILE (a GraphQL document that parses and validates against the schema);
+    /// prints `sha256:<hex> FILE` for each.
+    Add(DocumentsAddArgs),
+    /// Print every registered document: its id, operation names and when it was added.
+    List(DocumentsArgs),
+    /// Remove the document with this id (`sha256:<hex>`).
+    Remove(DocumentsRemoveArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsAddArgs {
+    /// The files, each one GraphQL document.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseUrlArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsArgs {
+    #[command(flatten)]
+    pub database: DatabaseUrlArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsRemoveArgs {
+    /// The document's id, `sha256:<hex>`.
+    pub id: String,
+    #[command(flatten)]
+    pub database: DatabaseUrlArgs,
+}
+
+/// Only the database, for commands that touch no pupil data and no secret.
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseUrlArgs {
+    /// Database URL: `postgres://…`, `sqlite://file.db`, or a bare path to a SQLite file.
+    #[arg(long, env = "LEERROUTE_DATABASE_URL", default_value = "leerroute.db")]
+    pub database_url: String,
+}
+
+/// Which documents run (DESIGN.md section 3, HTTP, "Trusted documents").
+#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TrustMode {
+    /// Registered documents (`documentId`) and documents sent in `query` both run.
+    #[default]
+    Allow,
+    /// Only registered documents run (and, for admin, audited ad-hoc ones).
+    Require,
+    /// No registered documents: a `documentId` is refused.
+    Off,
 }
 
 /// Where the data lives and the secrets that belong to it.
@@ -139,9 +198,18 @@ pub struct ServiceArgs {
     /// Requests per minute per caller (token subject, or address when anonymous); 0 = no limit.
     #[arg(long, env = "LEERROUTE_RATE_LIMIT", default_value_t = 1200)]
     pub rate_limit: u32,
-    /// Largest request body or uploaded file, in megabytes.
+    /// Largest uploaded file (a multipart request), in megabytes.
     #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
     pub max_upload_mb: usize,
+    /// Largest JSON request body (and the `operations` and `map` parts of an upload), in KiB.
+    #[arg(long, env = "LEERROUTE_MAX_BODY_KB", default_value_t = 1024)]
+    pub max_body_kb: usize,
+    /// Most aliases in one document (fragments counted as often as they are spread).
+    #[arg(long, env = "LEERROUTE_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Which documents run: `allow`, `require` (only registered ones) or `off`.
+    #[arg(long, env = "LEERROUTE_TRUSTED_DOCUMENTS", value_enum, default_value_t = TrustMode::Allow)]
+    pub trusted_documents: TrustMode,
     /// Seconds a client may take to send a request's headers, and to start its next request on
     /// a kept-alive connection; then the connection is closed.
     #[arg(long, env = "LEERROUTE_HEADER_TIMEOUT", default_value_t = 10)]
@@ -166,6 +234,9 @@ impl Default for ServiceArgs {
             max_batch: 10,
             rate_limit: 1200,
             max_upload_mb: 512,
+            max_body_kb: 1024,
+            max_aliases: 30,
+            trusted_documents: TrustMode::Allow,
             header_timeout_secs: 10,
             body_timeout_secs: 30,
             shutdown_timeout_secs: 10,

@@ -15,6 +15,7 @@ mod m20261202_000010_cell_keys;
 mod m20261202_000011_pupil_data;
 mod m20261202_000012_retention;
 mod m20261202_000013_pipeline;
+mod m20261202_000014_trusted_documents;
 mod util;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             // Registered after 000013, which landed first: databases that already ran it stay valid.
             Box::new(m20261202_000011_pupil_data::Migration),
             Box::new(m20261202_000012_retention::Migration),
+            Box::new(m20261202_000014_trusted_documents::Migration),
         ]
     }
 }

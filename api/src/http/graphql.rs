@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{BatchRequest, BatchResponse, Request};
+use async_graphql::{BatchResponse, Request, ServerError};
 use axum::{
     body::Body,
     extract::State,
@@ -21,6 +21,7 @@ use super::{
     media::{Media, accepts_html, negotiate},
     request::{self, Malformed, Operation, Operations},
     responses::{graphql_error, graphql_internal, with_retry_after},
+    trust,
 };
 use crate::error::{ErrorCode, RETRY_AFTER_SECS, unavailable_message};
 use crate::{app::AppState, graphql::loaders::FetchQueue};
@@ -40,13 +41,46 @@ pub async fn post(
         Ok(caller) => caller,
         Err(refusal) => return in_media(refusal.into_response(), media),
     };
-    let limit = state.service.max_upload_mb * 1024 * 1024;
-    let operations = match request::from_body(&headers, body, limit, state.service.max_batch).await
+    if request::body_kind(&headers) == request::BodyKind::Multipart
+        && let Some(refused) = may_not_upload(&caller)
     {
+        return in_media(refused, media);
+    }
+    let limits = request::Limits {
+        json: state.service.max_body_kb.saturating_mul(1024),
+        upload: state.service.max_upload_mb.saturating_mul(1024 * 1024),
+        batch: state.service.max_batch,
+    };
+    let operations = match request::from_body(&headers, body, limits).await {
         Ok(operations) => operations,
         Err(malformed) => return refuse(malformed, media),
     };
     run(&state, &caller, operations, false, media).await
+}
+
+/// An upload (multipart) from a caller whose role may not import is refused before its body
+/// is read: `UNAUTHENTICATED` (401) without a token, `FORBIDDEN` (403) with one.
+fn may_not_upload(caller: &Caller) -> Option<Response> {
+    use crate::auth::{Role, policy};
+    let role = caller.viewer.role();
+    let may_import =
+        policy::rule("Mutation", "importVoLeavers").is_some_and(|rule| policy::allows(rule, role));
+    if may_import {
+        return None;
+    }
+    Some(if role == Role::Anonymous {
+        graphql_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            "uploads (imports) need a token",
+        )
+    } else {
+        graphql_error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "this token may not upload files (imports)",
+        )
+    })
 }
 
 /// `GET /graphql`: a query from the query string, or GraphiQL for a browser that sent none.
@@ -107,61 +141,66 @@ async fn run(
     safe_only: bool,
     media: Media,
 ) -> Response {
-    let prepare = |operation: Operation| {
-        let mut request = document(operation)?;
-        if safe_only {
-            request::only_queries(&mut request)?;
+    let (single, operations) = match operations {
+        Operations::Single(operation) => (true, vec![*operation]),
+        Operations::Batch(operations) => (false, operations),
+    };
+    let mut prepared = Vec::with_capacity(operations.len());
+    for Operation {
+        mut request,
+        document_id,
+    } in operations
+    {
+        let resolved = trust::resolve(
+            state,
+            &caller.viewer,
+            &caller.audit,
+            &mut request,
+            document_id,
+        )
+        .await;
+        if resolved.is_ok()
+            && safe_only
+            && let Err(malformed) = request::only_queries(&mut request)
+        {
+            return refuse(malformed, media);
         }
-        Ok(request)
-    };
-    let batch = match operations {
-        Operations::Single(operation) => prepare(*operation).map(BatchRequest::Single),
-        Operations::Batch(operations) => operations
-            .into_iter()
-            .map(prepare)
-            .collect::<Result<_, _>>()
-            .map(BatchRequest::Batch),
-    };
-    match batch {
-        Ok(batch) => match execute(state, caller, batch).await {
-            Ok(response) => answer(response, media),
-            Err(response) => in_media(response, media),
-        },
-        Err(malformed) => refuse(malformed, media),
+        prepared.push(resolved.map(|()| request));
+    }
+    match execute(state, caller, single, prepared).await {
+        Ok(response) => answer(response, media),
+        Err(response) => in_media(response, media),
     }
 }
 
-/// The request the schema runs: the operation's own text. A `documentId` (a trusted
-/// document) is refused for now; this is where trusted documents resolve to their text.
-fn document(operation: Operation) -> Result<Request, Malformed> {
-    match operation.document_id {
-        None => Ok(operation.request),
-        Some(_) => Err(Malformed::Request(
-            "`documentId`: this service runs no trusted documents; send the document in `query`"
-                .to_owned(),
-        )),
-    }
-}
-
-/// Runs every operation with the caller's context, then writes the audit trail: pupil data
-/// goes out only once its reading is on record.
+/// Runs every operation with the caller's context (one that may not run answers its own
+/// error), then writes the audit trail: pupil data goes out only once its reading is on record.
 async fn execute(
     state: &AppState,
     caller: &Caller,
-    batch: BatchRequest,
+    single: bool,
+    operations: Vec<Result<Request, ServerError>>,
 ) -> Result<BatchResponse, Response> {
     let fetches = FetchQueue::default();
-    let prepare = |mut request: Request| {
-        caller.fill(&mut request.data, state, &fetches);
-        request
-    };
-    let batch = match batch {
-        BatchRequest::Single(request) => BatchRequest::Single(prepare(request)),
-        BatchRequest::Batch(requests) => {
-            BatchRequest::Batch(requests.into_iter().map(prepare).collect())
+    let run_all = async {
+        let mut responses = Vec::with_capacity(operations.len());
+        for operation in operations {
+            responses.push(match operation {
+                Ok(mut request) => {
+                    caller.fill(&mut request.data, state, &fetches);
+                    state.schema.execute(request).await
+                }
+                Err(error) => async_graphql::Response::from_errors(vec![error]),
+            });
         }
+        responses
     };
-    let mut response = fetches.drive(state.schema.execute_batch(batch)).await;
+    let mut responses = fetches.drive(run_all).await;
+    let mut response = if single {
+        BatchResponse::Single(responses.pop().unwrap_or_default())
+    } else {
+        BatchResponse::Batch(responses)
+    };
     if let Err(err) = caller.audit.flush(&state.db).await {
         // Pupil data goes out only once its reading is on record; a busy database says so.
         if crate::error::is_unavailable(&err) {
@@ -306,7 +345,7 @@ fn refuse(malformed: Malformed, media: Media) -> Response {
         Malformed::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::BadUserInput,
-            "request or upload too large".to_owned(),
+            "the request is too large (see LEERROUTE_MAX_BODY_KB, and LEERROUTE_MAX_UPLOAD_MB for uploads)".to_owned(),
         ),
         Malformed::UnsupportedType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

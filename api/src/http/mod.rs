@@ -12,9 +12,11 @@ mod export;
 mod feed;
 mod graphql;
 mod media;
+mod multipart;
 mod request;
 mod responses;
 mod server;
+mod trust;
 mod ws;
 
 pub use server::serve;

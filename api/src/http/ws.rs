@@ -34,6 +34,7 @@ use futures::{SinkExt, StreamExt, future, stream::BoxStream};
 use super::{
     caller::{Caller, Peer, Presented, Refusal},
     codes::add_error_codes,
+    trust::{self, WS_DOCUMENT_ID},
 };
 use crate::{app::AppState, error::AppError, request_id};
 
@@ -108,14 +109,32 @@ impl Connection {
         }
         let caller = caller.for_request(id.clone());
         caller.fill_socket_operation(&mut request.data, &self.state);
+        let document_id = match request.extensions.remove(WS_DOCUMENT_ID) {
+            Some(async_graphql::Value::String(id)) => Some(id),
+            _ => None,
+        };
         let state = self.state.clone();
-        let responses = self
-            .state
-            .schema
-            .execute_stream(request)
-            .then(move |response| {
-                let (state, audit) = (state.clone(), caller.audit.clone());
-                let _slot = &slot;
+        let responses = futures::stream::once(async move {
+            let resolved = trust::resolve(
+                &state,
+                &caller.viewer,
+                &caller.audit,
+                &mut request,
+                document_id,
+            )
+            .await;
+            (state, caller, resolved.map(|()| request))
+        })
+        .flat_map(move |(state, caller, resolved)| {
+            let responses = match resolved {
+                Ok(request) => state.schema.execute_stream(request),
+                Err(error) => {
+                    futures::stream::once(future::ready(Response::from_errors(vec![error]))).boxed()
+                }
+            };
+            let audit = caller.audit.clone();
+            responses.then(move |response| {
+                let (state, audit) = (state.clone(), audit.clone());
                 async move {
                     if let Err(err) = audit.flush(&state.db).await {
                         let err = AppError::internal(format!("audit log write failed: {err}"));
@@ -125,7 +144,12 @@ impl Connection {
                     add_error_codes(&mut response);
                     response
                 }
-            });
+            })
+        })
+        .map(move |response| {
+            let _slot = &slot;
+            response
+        });
         request_id::scope_stream(id, responses).boxed()
     }
 }
@@ -188,8 +212,8 @@ async fn serve(socket: Socket, connection: Connection) {
         .take_while(|message| future::ready(message.is_ok()))
         .filter_map(|message| {
             future::ready(match message {
-                Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
-                Ok(Message::Binary(bytes)) => Some(bytes.to_vec()),
+                Ok(Message::Text(text)) => Some(with_document_id(text.as_bytes().to_vec())),
+                Ok(Message::Binary(bytes)) => Some(with_document_id(bytes.to_vec())),
                 _ => None,
             })
         });
@@ -225,6 +249,37 @@ async fn serve(socket: Socket, connection: Connection) {
             break;
         }
     }
+}
+
+/// A `subscribe` message whose payload names a `documentId`, with the id moved into the
+/// payload's `extensions` under [`WS_DOCUMENT_ID`], where [`Connection::operation`] finds it
+/// (async-graphql's request would drop it). Any other message passes unchanged.
+fn with_document_id(message: Vec<u8>) -> Vec<u8> {
+    if !message.windows(10).any(|w| w == b"documentId") {
+        return message;
+    }
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(&message) else {
+        return message;
+    };
+    if object.get("type").and_then(|t| t.as_str()) != Some("subscribe") {
+        return message;
+    }
+    let Some(serde_json::Value::Object(payload)) = object.get_mut("payload") else {
+        return message;
+    };
+    let Some(id) = payload.remove("documentId") else {
+        return message;
+    };
+    let extensions = payload
+        .entry("extensions")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if extensions.is_null() {
+        *extensions = serde_json::Value::Object(Default::default());
+    }
+    if let Some(extensions) = extensions.as_object_mut() {
+        extensions.insert(WS_DOCUMENT_ID.to_owned(), id);
+    }
+    serde_json::to_vec(&object).unwrap_or(message)
 }
 
 fn to_axum(message: WsMessage) -> Message {
