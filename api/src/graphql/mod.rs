@@ -9,6 +9,7 @@ pub mod activity;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod depth;
 pub mod field_order;
 pub mod imports;
@@ -78,6 +79,7 @@ pub fn build_schema(
         Guarded(Mutation::default()),
         Subscription::default(),
     )
+    .extension(cost::CostLimit)
     .extension(depth::DepthLimit(service.max_depth))
     .extension(nul::RefuseNul)
     .extension(field_order::FieldOrder)
