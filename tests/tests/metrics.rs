@@ -74,14 +74,19 @@ db_test!(
     }
 );
 
+/// A sample's labels and value.
+type Sample = (BTreeSet<(String, String)>, f64);
+/// Samples by family.
+type Families = HashMap<String, Vec<Sample>>;
+
 /// The families and samples of an OpenMetrics text, checked line by line against the format:
 /// every family has HELP and TYPE, every sample belongs to a declared family with a suffix its
 /// type allows, label values are quoted, values are numbers, histograms end at `+Inf`, and the
 /// text ends with `# EOF`.
-fn parse_openmetrics(text: &str) -> HashMap<String, Vec<(BTreeSet<(String, String)>, f64)>> {
+fn parse_openmetrics(text: &str) -> Families {
     assert!(text.ends_with("# EOF\n"), "no EOF");
     let mut types: HashMap<String, String> = HashMap::new();
-    let mut samples: HashMap<String, Vec<(BTreeSet<(String, String)>, f64)>> = HashMap::new();
+    let mut samples: Families = HashMap::new();
     let lines: Vec<&str> = text.lines().collect();
     for (n, line) in lines.iter().enumerate() {
         if *line == "# EOF" {

@@ -22,8 +22,8 @@ pub async fn metrics(
     Peer(peer): Peer,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = allowed(&state, peer, &headers) {
-        return response;
+    if let Err((status, code, message)) = allowed(&state, peer, &headers) {
+        return text_error(status, code, message);
     }
     let text = metrics::global().openmetrics(&state.db);
     let accept = headers
@@ -53,7 +53,7 @@ fn allowed(
     state: &AppState,
     peer: Option<std::net::IpAddr>,
     headers: &HeaderMap,
-) -> Result<(), Response> {
+) -> Result<(), (StatusCode, &'static str, &'static str)> {
     let address = crate::net::client_address(peer, headers, &state.service.trusted_proxies);
     if address.is_some_and(|a| crate::net::contains(&state.service.metrics_allow, a)) {
         return Ok(());
@@ -66,7 +66,7 @@ fn allowed(
                 .or_else(|| v.strip_prefix("bearer "))
         });
     let Some(token) = token else {
-        return Err(text_error(
+        return Err((
             StatusCode::UNAUTHORIZED,
             "UNAUTHENTICATED",
             "metrics need an admin token from this address",
@@ -74,12 +74,12 @@ fn allowed(
     };
     match state.verifier.verify(token.trim()) {
         Ok(identity) if identity.role == Role::Admin => Ok(()),
-        Ok(_) => Err(text_error(
+        Ok(_) => Err((
             StatusCode::FORBIDDEN,
             "FORBIDDEN",
             "metrics need an admin token",
         )),
-        Err(_) => Err(text_error(
+        Err(_) => Err((
             StatusCode::UNAUTHORIZED,
             "UNAUTHENTICATED",
             "the token does not verify",
