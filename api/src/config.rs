@@ -117,8 +117,9 @@ impl ClockArgs {
     }
 }
 
-/// The default of `LEERROUTE_RATE_LIMIT`: cost points per caller and minute. The dashboard's
-/// heaviest page asks about 5,000; a portal would need 20 such pages a minute to reach it.
+/// The default of `LEERROUTE_RATE_LIMIT`: cost points per caller and minute. A dashboard page
+/// view asks for a few statistics (a few thousand points); a portal would need some twenty page
+/// views a minute per user to reach it.
 pub const DEFAULT_RATE_LIMIT: u64 = 100_000;
 
 /// Limits and switches of the HTTP service.
