@@ -16,6 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start-up: the size of `serve`'s settings does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Migrate the database, then serve GraphQL over HTTP.
@@ -177,6 +179,11 @@ impl ClockArgs {
     }
 }
 
+/// The default of `LEERROUTE_RATE_LIMIT`: cost points per caller and minute. A dashboard page
+/// view asks for a few statistics (a few thousand points); a portal would need some twenty page
+/// views a minute per user to reach it.
+pub const DEFAULT_RATE_LIMIT: u64 = 100_000;
+
 /// Limits and switches of the HTTP service.
 #[derive(Args, Debug, Clone)]
 pub struct ServiceArgs {
@@ -195,9 +202,17 @@ pub struct ServiceArgs {
     /// Most operations in one batched request.
     #[arg(long, env = "LEERROUTE_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
-    /// Requests per minute per caller (token subject, or address when anonymous); 0 = no limit.
-    #[arg(long, env = "LEERROUTE_RATE_LIMIT", default_value_t = 1200)]
-    pub rate_limit: u32,
+    /// Cost points per caller (token issuer and subject, or client address) per 60-second
+    /// window; 0 = no limit.
+    #[arg(long, env = "LEERROUTE_RATE_LIMIT", default_value_t = DEFAULT_RATE_LIMIT)]
+    pub rate_limit: u64,
+    /// Proxies (IPs and CIDRs, comma-separated) whose `X-Forwarded-For` names the client.
+    #[arg(long, env = "LEERROUTE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::net::parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Client addresses (CIDRs, comma-separated) that may read `GET /metrics` without a token;
+    /// anyone else needs an admin token.
+    #[arg(long, env = "LEERROUTE_METRICS_ALLOW", value_delimiter = ',', value_parser = crate::net::parse_net, default_value = "127.0.0.0/8")]
+    pub metrics_allow: Vec<ipnet::IpNet>,
     /// Largest uploaded file (a multipart request), in megabytes.
     #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
     pub max_upload_mb: usize,
@@ -232,7 +247,9 @@ impl Default for ServiceArgs {
             max_depth: 12,
             max_complexity: 50_000,
             max_batch: 10,
-            rate_limit: 1200,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            trusted_proxies: Vec::new(),
+            metrics_allow: vec![crate::net::parse_net("127.0.0.0/8").expect("a CIDR")],
             max_upload_mb: 512,
             max_body_kb: 1024,
             max_aliases: 30,

@@ -301,3 +301,33 @@ mod tests {
         assert_eq!(password_of("x.db"), None);
     }
 }
+
+/// How many connections a pool holds and how many of them are idle.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// The use of `db`'s pools, by name: `main`, and on SQLite `writers` as well.
+pub fn pool_use(db: &DatabaseConnection) -> Vec<(&'static str, PoolUse)> {
+    fn of<D: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<D>) -> PoolUse {
+        PoolUse {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
+    match db.get_database_backend() {
+        DbBackend::Postgres => vec![("main", of(db.get_postgres_connection_pool()))],
+        DbBackend::Sqlite => {
+            let mut pools = vec![("main", of(db.get_sqlite_connection_pool()))];
+            if let Some(writers) = sqlite_writers(db) {
+                pools.push(("writers", of(writers.get_sqlite_connection_pool())));
+            }
+            pools
+        }
+        _ => Vec::new(),
+    }
+}

@@ -18,6 +18,8 @@ mod http;
 pub mod ids;
 pub mod import;
 pub mod live;
+pub mod metrics;
+pub mod net;
 pub mod pseudonym;
 pub mod rate_limit;
 pub mod request_id;

@@ -10,6 +10,7 @@ pub mod aliases;
 pub mod catalogue;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod depth;
 mod enums;
 pub mod field_order;
@@ -96,6 +97,7 @@ pub fn build_schema_with(
         Guarded(Mutation::default()),
         Subscription::default(),
     )
+    .extension(cost::CostLimit)
     .extension(depth::DepthLimit(service.max_depth))
     .extension(aliases::AliasLimit(service.max_aliases))
     .extension(nul::RefuseNul)

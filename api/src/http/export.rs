@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::{
-    caller::{Caller, Refusal},
+    caller::{Caller, CallerRefused},
     responses::text_error,
 };
 use crate::{
@@ -22,13 +22,17 @@ use crate::{
 
 pub async fn transition_stats_csv(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let caller = match caller {
         Ok(caller) => caller,
-        Err(refusal) => return refusal.into_text(),
+        Err(refused) => return refused.into_text(),
     };
+    // The CSV is a `transitionStats` in another format, and costs as much.
+    if let Err(refusal) = caller.spend(&state, crate::graphql::cost::EXPORT_CSV) {
+        return refusal.into_text();
+    }
     let disclosure = Disclosure::new(&state.secrets.link, state.service.min_cell);
     let csv = export::transition_stats_csv(&state.db, &caller.viewer, &params, &disclosure).await;
     match csv {

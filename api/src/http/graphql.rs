@@ -17,20 +17,25 @@ use axum::{
 use serde::{Serialize, ser::SerializeMap};
 
 use super::{
-    caller::{Caller, Refusal},
+    caller::{Caller, CallerRefused},
     media::{Media, accepts_html, negotiate},
     request::{self, Malformed, Operation, Operations},
-    responses::{graphql_error, graphql_internal, with_retry_after},
+    responses::{
+        cost_extensions, graphql_error, graphql_error_with, graphql_internal, with_retry_after,
+    },
     trust,
 };
 use crate::error::{ErrorCode, RETRY_AFTER_SECS, unavailable_message};
-use crate::{app::AppState, graphql::loaders::FetchQueue};
-use std::time::Duration;
+use crate::{
+    app::AppState,
+    graphql::{cost::Meter, loaders::FetchQueue},
+};
+use std::time::{Duration, Instant};
 
 /// `POST /graphql`: a GraphQL request (or batch) of one caller.
 pub async fn post(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -39,7 +44,7 @@ pub async fn post(
     };
     let caller = match caller {
         Ok(caller) => caller,
-        Err(refusal) => return in_media(refusal.into_response(), media),
+        Err(refused) => return in_media(refused.into_graphql(&state), media),
     };
     if request::body_kind(&headers) == request::BodyKind::Multipart
         && let Some(refused) = may_not_upload(&caller)
@@ -53,7 +58,7 @@ pub async fn post(
     };
     let operations = match request::from_body(&headers, body, limits).await {
         Ok(operations) => operations,
-        Err(malformed) => return refuse(malformed, media),
+        Err(malformed) => return refuse(&state, &caller, malformed, media),
     };
     run(&state, &caller, operations, false, media).await
 }
@@ -88,7 +93,7 @@ fn may_not_upload(caller: &Caller) -> Option<Response> {
 /// a shared cache.
 pub async fn get(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
@@ -99,7 +104,7 @@ pub async fn get(
 
 async fn get_answer(
     state: &AppState,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     headers: &HeaderMap,
     uri: &Uri,
 ) -> Response {
@@ -112,7 +117,7 @@ async fn get_answer(
     };
     let caller = match caller {
         Ok(caller) => caller,
-        Err(refusal) => return in_media(refusal.into_response(), media),
+        Err(refused) => return in_media(refused.into_graphql(state), media),
     };
     match operation {
         Ok(Some(operation)) => {
@@ -126,10 +131,12 @@ async fn get_answer(
             .await
         }
         Ok(None) => refuse(
+            state,
+            &caller,
             Malformed::Request("the request has no `query` (nor `documentId`)".to_owned()),
             media,
         ),
-        Err(malformed) => refuse(malformed, media),
+        Err(malformed) => refuse(state, &caller, malformed, media),
     }
 }
 
@@ -163,31 +170,38 @@ async fn run(
             && safe_only
             && let Err(malformed) = request::only_queries(&mut request)
         {
-            return refuse(malformed, media);
+            return refuse(state, caller, malformed, media);
         }
         prepared.push(resolved.map(|()| request));
     }
     match execute(state, caller, single, prepared).await {
-        Ok(response) => answer(response, media),
+        Ok((response, wait)) => answer(response, wait, media),
         Err(response) => in_media(response, media),
     }
 }
 
-/// Runs every operation with the caller's context (one that may not run answers its own
-/// error), then writes the audit trail: pupil data goes out only once its reading is on record.
+/// Runs every operation with the caller's context and a cost meter of its own (one that may
+/// not run answers its own error), then writes the audit trail: pupil data goes out only once
+/// its reading is on record. Each response carries `extensions.cost`; the wait comes back when
+/// an operation was over budget.
 async fn execute(
     state: &AppState,
     caller: &Caller,
     single: bool,
     operations: Vec<Result<Request, ServerError>>,
-) -> Result<BatchResponse, Response> {
+) -> Result<(BatchResponse, Option<Duration>), Response> {
+    let started = Instant::now();
     let fetches = FetchQueue::default();
+    let mut meters = Vec::with_capacity(operations.len());
     let run_all = async {
         let mut responses = Vec::with_capacity(operations.len());
         for operation in operations {
+            let meter = Meter::new(state.budgets.clone(), &caller.budget);
+            meters.push(meter.clone());
             responses.push(match operation {
                 Ok(mut request) => {
                     caller.fill(&mut request.data, state, &fetches);
+                    request.data.insert(meter);
                     state.schema.execute(request).await
                 }
                 Err(error) => async_graphql::Response::from_errors(vec![error]),
@@ -196,6 +210,7 @@ async fn execute(
         responses
     };
     let mut responses = fetches.drive(run_all).await;
+    let took = started.elapsed();
     let mut response = if single {
         BatchResponse::Single(responses.pop().unwrap_or_default())
     } else {
@@ -209,13 +224,27 @@ async fn execute(
         return Err(graphql_internal(&format!("audit log write failed: {err}")));
     }
     add_error_codes(&mut response);
-    Ok(response)
+    let responses = match &mut response {
+        BatchResponse::Single(single) => std::slice::from_mut(single),
+        BatchResponse::Batch(batch) => batch.as_mut_slice(),
+    };
+    for (response, meter) in responses.iter_mut().zip(&meters) {
+        meter.stamp(response);
+        let code = first_code(response);
+        crate::metrics::global().operation(
+            meter.operation().as_deref(),
+            code.map(ErrorCode::as_str),
+            took,
+        );
+    }
+    let wait = meters.iter().filter_map(|m| m.wait()).max();
+    Ok((response, wait))
 }
 
 /// The answer in `media`. A single operation that never ran (it did not parse or validate,
 /// or was refused before execution) has no `data`, and its status follows its first error's
 /// code; a batch answers 200 with each element's own errors.
-fn answer(response: BatchResponse, media: Media) -> Response {
+fn answer(response: BatchResponse, wait: Option<Duration>, media: Media) -> Response {
     let status = match &response {
         BatchResponse::Single(single) if never_ran(single) => {
             refused_status(first_code(single), media)
@@ -237,6 +266,9 @@ fn answer(response: BatchResponse, media: Media) -> Response {
     let mut http = (status, body).into_response();
     if status == StatusCode::SERVICE_UNAVAILABLE {
         http = with_retry_after(http, Duration::from_secs(RETRY_AFTER_SECS));
+    }
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        http = with_retry_after(http, wait.unwrap_or(Duration::from_secs(1)));
     }
     http.headers_mut().extend(response.http_headers_iter());
     set_content_type(&mut http, media);
@@ -330,7 +362,8 @@ impl Serialize for Answer<'_> {
 /// A request that never reached the schema, answered in `media`. One that is not a
 /// well-formed GraphQL-over-HTTP request is 400 under either media type, as the spec has it
 /// (only a document that does not parse or validate answers 200 under `application/json`).
-fn refuse(malformed: Malformed, media: Media) -> Response {
+/// A refused request pays 1 point and says so in `extensions.cost`.
+fn refuse(state: &AppState, caller: &Caller, malformed: Malformed, media: Media) -> Response {
     let (status, code, message) = match malformed {
         Malformed::Request(message) => (
             StatusCode::BAD_REQUEST,
@@ -358,7 +391,13 @@ fn refuse(malformed: Malformed, media: Media) -> Response {
             "only queries run over GET; send mutations with POST".to_owned(),
         ),
     };
-    let mut response = in_media(graphql_error(status, code, &message), media);
+    let meter = Meter::new(state.budgets.clone(), &caller.budget);
+    meter.refused();
+    let extensions = cost_extensions(&meter.value());
+    let mut response = in_media(
+        graphql_error_with(status, code, &message, extensions),
+        media,
+    );
     if status == StatusCode::METHOD_NOT_ALLOWED {
         response
             .headers_mut()

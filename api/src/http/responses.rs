@@ -20,6 +20,25 @@ pub fn graphql_error(status: StatusCode, code: ErrorCode, message: &str) -> Resp
     (status, Json(body)).into_response()
 }
 
+/// As [`graphql_error`], with the response's own `extensions` (`{"cost": …}`).
+pub fn graphql_error_with(
+    status: StatusCode,
+    code: ErrorCode,
+    message: &str,
+    extensions: serde_json::Value,
+) -> Response {
+    let body = json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }],
+        "extensions": extensions,
+    });
+    (status, Json(body)).into_response()
+}
+
+/// `{"cost": cost}`, a response's `extensions`.
+pub fn cost_extensions(cost: &async_graphql::Value) -> serde_json::Value {
+    json!({ "cost": serde_json::to_value(cost).unwrap_or_default() })
+}
+
 /// `INTERNAL` with the request id; the detail goes to the log only.
 pub fn graphql_internal(detail: &str) -> Response {
     let id = request_id::current();
