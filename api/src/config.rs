@@ -16,6 +16,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start-up: the size of `serve`'s settings does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Migrate the database, then serve GraphQL over HTTP.
@@ -40,10 +42,72 @@ pub enum Command {
         #[command(subcommand)]
         action: SignalsCommand,
     },
+    /// Delete pupil data past its retention term and audit events past theirs (DESIGN.md 4b);
+    /// `serve` also does so at start and daily at 00:05 Europe/Amsterdam.
+    Purge(PurgeArgs),
     /// Mint a token for development or for an integration script's service account.
     Token(TokenArgs),
+    /// Register, list or remove trusted documents (`{"documentId": "sha256:<hex>"}`).
+    Documents {
+        #[command(subcommand)]
+        action: DocumentsCommand,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DocumentsCommand {
+    /// Register each FILE (a GraphQL document that parses and validates against the schema);
+    /// prints `sha256:<hex> FILE` for each.
+    Add(DocumentsAddArgs),
+    /// Print every registered document: its id, operation names and when it was added.
+    List(DocumentsArgs),
+    /// Remove the document with this id (`sha256:<hex>`).
+    Remove(DocumentsRemoveArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsAddArgs {
+    /// The files, each one GraphQL document.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseUrlArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsArgs {
+    #[command(flatten)]
+    pub database: DatabaseUrlArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsRemoveArgs {
+    /// The document's id, `sha256:<hex>`.
+    pub id: String,
+    #[command(flatten)]
+    pub database: DatabaseUrlArgs,
+}
+
+/// Only the database, for commands that touch no pupil data and no secret.
+#[derive(Args, Debug, Clone)]
+pub struct DatabaseUrlArgs {
+    /// Database URL: `postgres://…`, `sqlite://file.db`, or a bare path to a SQLite file.
+    #[arg(long, env = "LEERROUTE_DATABASE_URL", default_value = "leerroute.db")]
+    pub database_url: String,
+}
+
+/// Which documents run (DESIGN.md section 3, HTTP, "Trusted documents").
+#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TrustMode {
+    /// Registered documents (`documentId`) and documents sent in `query` both run.
+    #[default]
+    Allow,
+    /// Only registered documents run (and, for admin, audited ad-hoc ones).
+    Require,
+    /// No registered documents: a `documentId` is refused.
+    Off,
 }
 
 /// Where the data lives and the secrets that belong to it.
@@ -115,6 +179,11 @@ impl ClockArgs {
     }
 }
 
+/// The default of `LEERROUTE_RATE_LIMIT`: cost points per caller and minute. A dashboard page
+/// view asks for a few statistics (a few thousand points); a portal would need some twenty page
+/// views a minute per user to reach it.
+pub const DEFAULT_RATE_LIMIT: u64 = 100_000;
+
 /// Limits and switches of the HTTP service.
 #[derive(Args, Debug, Clone)]
 pub struct ServiceArgs {
@@ -133,12 +202,29 @@ pub struct ServiceArgs {
     /// Most operations in one batched request.
     #[arg(long, env = "LEERROUTE_MAX_BATCH", default_value_t = 10)]
     pub max_batch: usize,
-    /// Requests per minute per caller (token subject, or address when anonymous); 0 = no limit.
-    #[arg(long, env = "LEERROUTE_RATE_LIMIT", default_value_t = 1200)]
-    pub rate_limit: u32,
-    /// Largest request body or uploaded file, in megabytes.
+    /// Cost points per caller (token issuer and subject, or client address) per 60-second
+    /// window; 0 = no limit.
+    #[arg(long, env = "LEERROUTE_RATE_LIMIT", default_value_t = DEFAULT_RATE_LIMIT)]
+    pub rate_limit: u64,
+    /// Proxies (IPs and CIDRs, comma-separated) whose `X-Forwarded-For` names the client.
+    #[arg(long, env = "LEERROUTE_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::net::parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Client addresses (CIDRs, comma-separated) that may read `GET /metrics` without a token;
+    /// anyone else needs an admin token.
+    #[arg(long, env = "LEERROUTE_METRICS_ALLOW", value_delimiter = ',', value_parser = crate::net::parse_net, default_value = "127.0.0.0/8")]
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// Largest uploaded file (a multipart request), in megabytes.
     #[arg(long, env = "LEERROUTE_MAX_UPLOAD_MB", default_value_t = 512)]
     pub max_upload_mb: usize,
+    /// Largest JSON request body (and the `operations` and `map` parts of an upload), in KiB.
+    #[arg(long, env = "LEERROUTE_MAX_BODY_KB", default_value_t = 1024)]
+    pub max_body_kb: usize,
+    /// Most aliases in one document (fragments counted as often as they are spread).
+    #[arg(long, env = "LEERROUTE_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: usize,
+    /// Which documents run: `allow`, `require` (only registered ones) or `off`.
+    #[arg(long, env = "LEERROUTE_TRUSTED_DOCUMENTS", value_enum, default_value_t = TrustMode::Allow)]
+    pub trusted_documents: TrustMode,
     /// Seconds a client may take to send a request's headers, and to start its next request on
     /// a kept-alive connection; then the connection is closed.
     #[arg(long, env = "LEERROUTE_HEADER_TIMEOUT", default_value_t = 10)]
@@ -164,8 +250,13 @@ impl Default for ServiceArgs {
             max_depth: 12,
             max_complexity: 50_000,
             max_batch: 10,
-            rate_limit: 1200,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            trusted_proxies: Vec::new(),
+            metrics_allow: vec![crate::net::parse_net("127.0.0.0/8").expect("a CIDR")],
             max_upload_mb: 512,
+            max_body_kb: 1024,
+            max_aliases: 30,
+            trusted_documents: TrustMode::Allow,
             header_timeout_secs: 10,
             body_timeout_secs: 30,
             shutdown_timeout_secs: 10,
@@ -173,6 +264,40 @@ impl Default for ServiceArgs {
             clock: ClockArgs::default(),
         }
     }
+}
+
+/// How long pupil data and audit events are kept ([`crate::service::retention`]).
+#[derive(Args, Debug, Clone, Copy)]
+pub struct RetentionArgs {
+    /// Years pupil data is kept after 31 July of a person's last school year (and applications
+    /// and enrolments without a vmbo record after their last status date).
+    #[arg(long, env = "LEERROUTE_RETENTION_YEARS", default_value_t = 5)]
+    pub retention_years: u32,
+    /// Days an audit event is kept.
+    #[arg(long, env = "LEERROUTE_AUDIT_RETENTION_DAYS", default_value_t = 730)]
+    pub audit_retention_days: u32,
+}
+
+impl RetentionArgs {
+    pub fn terms(&self) -> crate::service::retention::Terms {
+        crate::service::retention::Terms {
+            years: self.retention_years,
+            audit_days: self.audit_retention_days,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct PurgeArgs {
+    /// Print what would be deleted (counts per kind) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
 }
 
 #[derive(Args, Debug)]
@@ -193,6 +318,8 @@ pub struct ServeArgs {
     pub auth: AuthArgs,
     #[command(flatten)]
     pub service: ServiceArgs,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 #[derive(Args, Debug)]

@@ -133,18 +133,23 @@ fn password_of(url: &str) -> Option<&str> {
 
 /// Refuses a SQLite database this process cannot write to (a read-only file, directory or
 /// `mode=ro`): otherwise the service would start "ready" and fail every write. A `DELETE` that
-/// matches nothing still needs SQLite's write lock, so it is refused exactly when writes are.
+/// matches nothing still needs SQLite's write lock, so it is refused exactly when writes are; a
+/// lock held by another writer (an import in progress) is no refusal.
 pub async fn ensure_writable(db: &DatabaseConnection) -> Result<(), String> {
     if db.get_database_backend() != DbBackend::Sqlite {
         return Ok(());
     }
-    execute(
+    let probe = execute(
         db,
         "DELETE FROM seaql_migrations WHERE version = ?",
         vec!["(write probe)".into()],
     )
-    .await
-    .map(|_| ())
+    .await;
+    match probe {
+        // Busy or locked: another process (an import) is writing, so the file is writable.
+        Err(err) if crate::error::is_unavailable(&err) => Ok(()),
+        other => other.map(|_| ()),
+    }
     .map_err(|err| {
         format!("the SQLite database cannot be written ({err}); leerroute needs write access to the file, its directory and its -wal and -shm files")
     })
@@ -294,5 +299,35 @@ mod tests {
         );
         assert_eq!(password_of("postgres://u@h/db"), None);
         assert_eq!(password_of("x.db"), None);
+    }
+}
+
+/// How many connections a pool holds and how many of them are idle.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolUse {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// The use of `db`'s pools, by name: `main`, and on SQLite `writers` as well.
+pub fn pool_use(db: &DatabaseConnection) -> Vec<(&'static str, PoolUse)> {
+    fn of<D: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<D>) -> PoolUse {
+        PoolUse {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
+    match db.get_database_backend() {
+        DbBackend::Postgres => vec![("main", of(db.get_postgres_connection_pool()))],
+        DbBackend::Sqlite => {
+            let mut pools = vec![("main", of(db.get_sqlite_connection_pool()))];
+            if let Some(writers) = sqlite_writers(db) {
+                pools.push(("writers", of(writers.get_sqlite_connection_pool())));
+            }
+            pools
+        }
+        _ => Vec::new(),
     }
 }

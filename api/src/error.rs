@@ -6,6 +6,74 @@
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, SqlErr};
 
+/// The `extensions.code` of every GraphQL error (DESIGN.md, "Errors"), and the first word of
+/// the text errors of the CSV export and the calendar feed. Codes are compared as this enum,
+/// never as strings; [`ErrorCode::as_str`] is the one spelling on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    BadUserInput,
+    Conflict,
+    QueryTooComplex,
+    RateLimited,
+    Unavailable,
+    PersistedDocumentNotFound,
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for lookups by wire name.
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::BadUserInput,
+        ErrorCode::Conflict,
+        ErrorCode::QueryTooComplex,
+        ErrorCode::RateLimited,
+        ErrorCode::Unavailable,
+        ErrorCode::PersistedDocumentNotFound,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as clients see it in `extensions.code`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::Unavailable => "UNAVAILABLE",
+            ErrorCode::PersistedDocumentNotFound => "PERSISTED_DOCUMENT_NOT_FOUND",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The code of a wire name, if it is one.
+    pub fn from_wire(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|code| code.as_str() == name)
+    }
+
+    /// The code of an error's `extensions.code`, if it has one of ours.
+    pub fn of(extensions: Option<&async_graphql::ErrorExtensionValues>) -> Option<Self> {
+        match extensions?.get("code")? {
+            async_graphql::Value::String(name) => Self::from_wire(name),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Every way a request can fail, each with its `extensions.code` from DESIGN.md.
 ///
 /// It deliberately does not implement `Display`: async-graphql turns any `Display` type into
@@ -73,29 +141,29 @@ impl AppError {
     }
 
     /// The `extensions.code` of DESIGN.md.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Unauthenticated(_) => "UNAUTHENTICATED",
-            AppError::Forbidden => "FORBIDDEN",
-            AppError::NotFound { .. } => "NOT_FOUND",
-            AppError::BadInput { .. } | AppError::StaleVersion { .. } => "BAD_USER_INPUT",
-            AppError::Conflict(_) => "CONFLICT",
-            AppError::TooComplex(_) => "QUERY_TOO_COMPLEX",
-            AppError::RateLimited => "RATE_LIMITED",
-            AppError::Database(err) if is_unique_violation(err) => "CONFLICT",
-            AppError::Database(err) if is_unavailable(err) => "UNAVAILABLE",
-            AppError::Database(_) | AppError::Internal(_) => "INTERNAL",
+            AppError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound { .. } => ErrorCode::NotFound,
+            AppError::BadInput { .. } | AppError::StaleVersion { .. } => ErrorCode::BadUserInput,
+            AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::TooComplex(_) => ErrorCode::QueryTooComplex,
+            AppError::RateLimited => ErrorCode::RateLimited,
+            AppError::Database(err) if is_unique_violation(err) => ErrorCode::Conflict,
+            AppError::Database(err) if is_unavailable(err) => ErrorCode::Unavailable,
+            AppError::Database(_) | AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 
     /// The message a client may see; internal details are replaced by the request id.
     pub fn public_message(&self) -> String {
         match self.code() {
-            "INTERNAL" => internal_message(&crate::request_id::current()),
-            "CONFLICT" if matches!(self, AppError::Database(_)) => {
+            ErrorCode::Internal => internal_message(&crate::request_id::current()),
+            ErrorCode::Conflict if matches!(self, AppError::Database(_)) => {
                 "this record already exists".to_owned()
             }
-            "UNAVAILABLE" => unavailable_message(),
+            ErrorCode::Unavailable => unavailable_message(),
             _ => self.message(),
         }
     }
@@ -181,11 +249,11 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         let code = err.code();
-        if code == "INTERNAL" {
+        if code == ErrorCode::Internal {
             tracing::error!(request_id = %crate::request_id::current(), error = %err.message(), "internal error");
         }
         async_graphql::Error::new(err.public_message()).extend_with(|_, ext| {
-            ext.set("code", code);
+            ext.set("code", code.as_str());
             match &err {
                 AppError::BadInput { field, details, .. } => {
                     ext.set("field", field.as_str());
@@ -202,8 +270,10 @@ impl From<AppError> for async_graphql::Error {
                     ext.set("field", "since");
                     ext.set("minVersion", min_version.to_string());
                 }
-                _ if code == "INTERNAL" => ext.set("requestId", crate::request_id::current()),
-                _ if code == "UNAVAILABLE" => ext.set("retryAfter", RETRY_AFTER_SECS),
+                _ if code == ErrorCode::Internal => {
+                    ext.set("requestId", crate::request_id::current())
+                }
+                _ if code == ErrorCode::Unavailable => ext.set("retryAfter", RETRY_AFTER_SECS),
                 _ => {}
             }
         })

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod export;
@@ -17,6 +18,8 @@ mod http;
 pub mod ids;
 pub mod import;
 pub mod live;
+pub mod metrics;
+pub mod net;
 pub mod pseudonym;
 pub mod rate_limit;
 pub mod request_id;
@@ -74,11 +77,15 @@ pub async fn serve(args: ServeArgs) -> Result<(), CommandError> {
     let clock = args.service.clock.clock();
     let retention = args.service.changes_retention_days;
     let state = Arc::new(AppState::new(db, secrets, &args.auth, args.service)?);
-    tokio::spawn(service::signals::daily(
-        state.db.clone(),
+    // Retention and signals for today before the first request, then daily.
+    let daily = service::daily::Daily {
+        db: state.db.clone(),
         clock,
-        state.live.clone(),
-    ));
+        live: state.live.clone(),
+        terms: args.retention.terms(),
+    };
+    daily.run_once().await;
+    tokio::spawn(daily.every_day());
     tokio::spawn(service::changes::daily(state.db.clone(), clock, retention));
     // Serve once publications of other replicas reach this one (or say why not).
     if tokio::time::timeout(std::time::Duration::from_secs(30), state.live.ready())
@@ -131,6 +138,19 @@ pub async fn signals_command(action: config::SignalsCommand) -> Result<String, C
         evaluated.raised.len(),
         evaluated.resolved
     ))
+}
+
+/// `leerroute purge [--dry-run]`: pupil data and audit events past their terms deleted in one
+/// transaction (or counted), one line per kind.
+pub async fn purge_command(args: config::PurgeArgs) -> Result<String, CommandError> {
+    let db = open_database(&args.database).await?;
+    // The purge keeps the statistics' cell keys: not on a database with the wrong link secret.
+    secrets::bind(&db, &args.database).await?;
+    let viewer = auth::Viewer::system("purge").on(&args.clock.clock());
+    let purged =
+        service::retention::purge(&db, &viewer, args.retention.terms(), args.dry_run).await?;
+    let _ = db.close().await;
+    Ok(purged.report())
 }
 
 /// `leerroute migrate`: up to date, or `--down N` migrations back.

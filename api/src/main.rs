@@ -28,7 +28,9 @@ async fn main() -> ExitCode {
         Command::Rebuild(args) => leerroute::rebuild(args).await.map(Some),
         Command::Backup(args) => leerroute::backup(args).await.map(Some),
         Command::Signals { action } => leerroute::signals_command(action).await.map(Some),
+        Command::Purge(args) => leerroute::purge_command(args).await.map(Some),
         Command::Token(args) => leerroute::mint_token(args).map(Some),
+        Command::Documents { action } => leerroute::documents::cli::run(action).await.map(Some),
         Command::Schema => Ok(Some(leerroute::graphql::sdl())),
     };
     match result {

@@ -38,15 +38,15 @@ impl Rng {
     }
 
     /// A number in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
-    fn days(&mut self, from: u64, span: u64) -> Duration {
+    pub(crate) fn days(&mut self, from: u64, span: u64) -> Duration {
         Duration::days((from + self.below(span)) as i64)
     }
 }
@@ -101,10 +101,10 @@ pub struct SchoolPlan {
 pub struct VoPlan {
     pub school: SchoolPlan,
     /// Offers only GL and TL (a former mavo).
-    gt_only: bool,
-    profiles: [Profile; 4],
-    weight: u64,
-    leerlab: Option<usize>,
+    pub(crate) gt_only: bool,
+    pub(crate) profiles: [Profile; 4],
+    pub(crate) weight: u64,
+    pub(crate) leerlab: Option<usize>,
 }
 
 /// A leerlab and its partners (BRINs).
@@ -124,9 +124,9 @@ pub struct Plan {
     pub mbo: Vec<SchoolPlan>,
     pub leerlabs: Vec<LeerlabPlan>,
     /// Colleges (where pupils enrol) per region, as indexes into `mbo`.
-    colleges: Vec<Vec<usize>>,
+    pub(crate) colleges: Vec<Vec<usize>>,
     /// Crebo codes per mbo level 1..=4 (index 0 = level 1).
-    crebos: [Vec<String>; 4],
+    pub(crate) crebos: [Vec<String>; 4],
 }
 
 /// Two capital letters for `i` (AA, AB, …).
@@ -274,7 +274,7 @@ pub struct Generated {
 }
 
 /// A BSN (s mod 11 = 0) derived from `n`: one of sixteen consecutive bodies has a check digit.
-fn bsn(n: u64) -> String {
+pub(crate) fn bsn(n: u64) -> String {
     eleven_test(20_000_000 + n * 16, 0)
 }
 
@@ -299,7 +299,7 @@ fn eleven_test(first: u64, rest: u64) -> String {
         .expect("one of sixteen consecutive bodies has a check digit")
 }
 
-fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+pub(crate) fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("valid date")
 }
 
@@ -441,7 +441,12 @@ pub fn write_files(
 }
 
 /// Mostly a college of the pupil's own region, sometimes one elsewhere.
-fn pick_college<'a>(rng: &mut Rng, plan: &'a Plan, region: usize, all: &[usize]) -> &'a str {
+pub(crate) fn pick_college<'a>(
+    rng: &mut Rng,
+    plan: &'a Plan,
+    region: usize,
+    all: &[usize],
+) -> &'a str {
     let list = if rng.chance(0.85) {
         &plan.colleges[region][..]
     } else {
@@ -450,7 +455,7 @@ fn pick_college<'a>(rng: &mut Rng, plan: &'a Plan, region: usize, all: &[usize])
     &plan.mbo[list[rng.below(list.len() as u64) as usize]].brin
 }
 
-fn leaver_leerweg(rng: &mut Rng, gt_only: bool) -> Leerweg {
+pub(crate) fn leaver_leerweg(rng: &mut Rng, gt_only: bool) -> Leerweg {
     let r = rng.unit();
     match (gt_only, r) {
         (true, r) if r < 0.15 => Leerweg::Gl,
@@ -462,7 +467,7 @@ fn leaver_leerweg(rng: &mut Rng, gt_only: bool) -> Leerweg {
     }
 }
 
-fn pick_crebo<'a>(rng: &mut Rng, crebos: &'a [Vec<String>; 4], level: usize) -> &'a str {
+pub(crate) fn pick_crebo<'a>(rng: &mut Rng, crebos: &'a [Vec<String>; 4], level: usize) -> &'a str {
     let list = &crebos[level - 1];
     &list[rng.below(list.len() as u64) as usize]
 }

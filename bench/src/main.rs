@@ -14,7 +14,9 @@ mod baseline;
 mod catalogue;
 mod child;
 mod database;
+mod disclosure;
 mod generate;
+mod pipeline;
 mod read;
 mod report;
 mod stats;
@@ -83,6 +85,10 @@ struct Args {
     json: Option<PathBuf>,
     #[command(flatten)]
     read: read::ReadArgs,
+    #[command(flatten)]
+    disclosure: disclosure::DisclosureArgs,
+    #[command(flatten)]
+    pipeline: pipeline::PipelineArgs,
 }
 
 /// Fixed secrets of the run (both are required on PostgreSQL).
@@ -268,7 +274,23 @@ async fn measure(
 
     let loads = imports(&db, leerroute, &vo_file, &mbo_file, &generated, &mut checks).await?;
     let database_mb = database::size_mb(&db, bench_db).await;
-    let stats = statistics(args, &db, leerroute, work, &generated, &mut checks).await?;
+    let (stats, disclosure) =
+        statistics(args, &db, leerroute, work, &plan, &generated, &mut checks).await?;
+    let pipeline = if args.pipeline.pupils > 0 {
+        Some(
+            pipeline::measure(
+                &args.pipeline,
+                leerroute,
+                work,
+                &plan,
+                args.seed,
+                &mut checks,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     machine.finish();
     let report = Report {
         backend: bench_db.backend_name().to_owned(),
@@ -283,6 +305,8 @@ async fn measure(
         loads,
         database_mb,
         stats: Some(stats),
+        disclosure,
+        pipeline,
         catalogue,
         checks,
     };
@@ -408,9 +432,10 @@ async fn statistics(
     db: &DatabaseConnection,
     leerroute: &Leerroute,
     work: &Path,
+    plan: &Plan,
     generated: &Generated,
     checks: &mut Vec<Check>,
-) -> Result<StatsReport, String> {
+) -> Result<(StatsReport, Option<disclosure::DisclosureReport>), String> {
     progress("statistics: creating bench_flat and starting leerroute serve");
     baseline::create_flat_table(db).await?;
     let port = stats::free_port()?;
@@ -419,8 +444,17 @@ async fn statistics(
         "serve",
     )?;
     let outcome = against_server(args, leerroute, work, port).await;
+    let disclosure = match (&outcome, args.disclosure.no_disclosure) {
+        (Ok(_), false) => {
+            let regions: Vec<&str> = plan.regions.iter().map(|r| r.code).collect();
+            let base = format!("http://127.0.0.1:{port}");
+            Some(disclosure::measure(&args.disclosure, db, leerroute, &base, &regions).await)
+        }
+        _ => None,
+    };
     let stopped = server.stop().await?;
     let (ours_times, answer, load) = outcome?;
+    let disclosure = disclosure.transpose()?;
     let base_times = time_baseline(db, args.warmup, args.stats_runs).await?;
     let baseline_rows = baseline::flat_stats(db).await?;
     baseline::drop_flat_table(db).await?;
@@ -429,7 +463,7 @@ async fn statistics(
     compare(db, &rows, &total, &baseline_rows, generated, checks).await?;
     let ours = Latency::of(&ours_times);
     let baseline = Latency::of(&base_times);
-    Ok(StatsReport {
+    let stats = StatsReport {
         groups: rows.len(),
         ratio_median: ours.median_ms / baseline.median_ms,
         ratio_p95: ours.p95_ms / baseline.p95_ms,
@@ -437,7 +471,8 @@ async fn statistics(
         baseline,
         server_peak_rss_mb: stopped.peak_rss_mb,
         load,
-    })
+    };
+    Ok((stats, disclosure))
 }
 
 type ServerOutcome = (Vec<Duration>, serde_json::Value, Vec<stats::LoadResult>);

@@ -4,7 +4,9 @@ use std::{fmt::Write, time::Duration};
 
 use serde::Serialize;
 
-use crate::{read::ReadReport, stats::LoadResult};
+use crate::{
+    disclosure::DisclosureReport, pipeline::PipelineReport, read::ReadReport, stats::LoadResult,
+};
 
 /// The machine the run was on.
 #[derive(Debug, Serialize)]
@@ -155,6 +157,10 @@ pub struct Report {
     pub loads: Vec<LoadTiming>,
     pub database_mb: f64,
     pub stats: Option<StatsReport>,
+    /// Protected against exact answers, utility and the bounds attacker (issue 9).
+    pub disclosure: Option<DisclosureReport>,
+    /// The pipeline at national scale (issue 12).
+    pub pipeline: Option<PipelineReport>,
     /// The catalogue read path beside PostGraphile and `json_agg` (PostgreSQL only).
     pub catalogue: Option<ReadReport>,
     pub checks: Vec<Check>,
@@ -198,6 +204,8 @@ impl Report {
             loads: Vec::new(),
             database_mb: 0.0,
             stats: None,
+            disclosure: None,
+            pipeline: None,
             catalogue,
             checks,
         }
@@ -271,6 +279,12 @@ impl Report {
         }
         if let Some(stats) = &self.stats {
             self.stats_table(&mut out, stats);
+        }
+        if let Some(disclosure) = &self.disclosure {
+            disclosure.table(&mut out);
+        }
+        if let Some(pipeline) = &self.pipeline {
+            pipeline.table(&mut out);
         }
         self.tail(out)
     }

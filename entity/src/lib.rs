@@ -30,3 +30,4 @@ pub mod signal;
 pub mod signal_note;
 pub mod student;
 pub mod transition;
+pub mod trusted_document;

@@ -14,7 +14,9 @@ mod m20261128_000005_activities;
 mod m20261202_000004_imports;
 mod m20261202_000010_cell_keys;
 mod m20261202_000011_pupil_data;
+mod m20261202_000012_retention;
 mod m20261202_000013_pipeline;
+mod m20261202_000014_trusted_documents;
 mod m20261202_000015_change_feed;
 mod util;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_cell_keys::Migration),
             // Registered after 000013, which landed first: databases that already ran it stay valid.
             Box::new(m20261202_000011_pupil_data::Migration),
+            Box::new(m20261202_000012_retention::Migration),
+            Box::new(m20261202_000014_trusted_documents::Migration),
             Box::new(m20261202_000015_change_feed::Migration),
         ]
     }

@@ -169,6 +169,8 @@ describe("the dashboard", () => {
     await checkRates(page, cohorts);
     await checkNeeds(page, cohorts);
     await checkCsv(page);
+    await checkFunnel(page, coordinator);
+    await checkCsv(page, "trechter");
 
     // Signals are pupil data a coordinator may not read: the page says so and asks nothing.
     assert.equal(await page.$eval("#signalen-geen", (e) => e.hidden), false);
@@ -178,6 +180,8 @@ describe("the dashboard", () => {
     // Every number came from /graphql, with the coordinator's token.
     assert.ok(requests.some((r) => r.url === `${demo.base}/graphql` && r.method === "POST"));
     await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-laptop.png"), fullPage: true });
+    await page.$eval("#pijplijn", (e) => e.scrollIntoView());
+    await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-funnel.png") });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-laptop-top.png") });
     assertNoProblems(problems);
@@ -244,6 +248,52 @@ async function checkSankey(page, cohorts) {
   const minCell = data.pairs.minCellSize;
   const rows = (await tableText(page, "stroom-tabel")).slice(1);
   assert.deepEqual(rows, expected.map(([from, to, value]) => [from, to, countText(value, minCell)]));
+}
+
+const FUNNEL = [
+  ["pupils", "Leerlingen (leerjaar 3 en 4)"],
+  ["applied", "Aangemeld bij een mbo-school"],
+  ["appliedBeforeApril", "Aangemeld vóór 1 april"],
+  ["offered", "Toegelaten (aanbod)"],
+  ["enrolled", "Ingeschreven"],
+];
+
+/** The funnel of the server's current school year equals `pipelineStats` for `token`. */
+async function checkFunnel(page, token) {
+  const { currentSchoolYear } = await demo.graphql(`{ currentSchoolYear { name } }`, {}, token);
+  const year = currentSchoolYear.name;
+  const data = await demo.graphql(
+    `query($f: PipelineStatsFilter!) { pipelineStats(filter: $f, groupBy: []) { minCellSize total { ${FUNNEL.map(([f]) => f).join(" ")} } } }`,
+    { f: { schoolYear: year } },
+    token,
+  );
+  const stats = data.pipelineStats;
+  const minCell = stats.minCellSize;
+  assert.equal(await page.$eval("#trechter-inhoud", (e) => e.hidden), false);
+  assert.equal(await page.$eval("#trechter-fout", (e) => e.hidden), true);
+  assert.equal(await page.$eval("#pijplijn-titel", (e) => e.textContent), `Dit schooljaar (${year})`);
+  assert.ok(stats.total.pupils > 0 && stats.total.applied > 0, `the demo has a pipeline in ${year}`);
+
+  // The table: every step, hidden ones as "< minCellSize", in the order of the funnel.
+  const rows = await tableText(page, "trechter-tabel");
+  assert.deepEqual(rows[0], ["Stap", "Leerlingen"]);
+  assert.deepEqual(rows.slice(1), FUNNEL.map(([field, label]) => [label, countText(stats.total[field], minCell)]));
+  const caption = await page.$eval("#trechter-tabel caption", (e) => e.textContent);
+  assert.ok(caption.includes(year), caption);
+
+  // The funnel draws the published steps, in that order, with the same values.
+  const drawn = await page.evaluate(() => {
+    const option = echarts.getInstanceByDom(document.getElementById("trechter-grafiek")).getOption();
+    return option.series[0].data.map((d) => [d.name, d.value]);
+  });
+  const published = FUNNEL.filter(([field]) => stats.total[field] !== null).map(([field, label]) => [label, stats.total[field]]);
+  assert.deepEqual(drawn, published);
+  const svgText = await page.$eval("#trechter-grafiek svg", (svg) => svg.textContent);
+  assert.ok(svgText.includes(`Leerlingen (leerjaar 3 en 4): ${integer.format(stats.total.pupils)}`), svgText);
+
+  // The line why a count is hidden names the API's threshold.
+  const line = await page.$eval("#trechter-uitleg", (e) => e.textContent.replace(/\s+/g, " "));
+  assert.ok(line.includes(`‘< ${integer.format(minCell)}’`), line);
 }
 
 const RATE_FIELDS = ["enrolledRate", "retainedRate", "switchedRate", "droppedOutRate", "choseBeforeExamRate"];
@@ -379,8 +429,9 @@ describe("the dashboard's pipeline", () => {
       assert.deepEqual(series.data.map((v) => integer.format(v)), expected.slice(0, -1).map((row) => row[c + 1]));
     });
 
-    // Its CSV is what the table shows.
+    // Its CSV is what the table shows; the funnel above it is the rmc's own pipelineStats.
     await checkCsv(page, "signalen");
+    await checkFunnel(page, rmc);
     await page.$eval("#pijplijn", (e) => e.scrollIntoView());
     await page.screenshot({ path: path.join(SCREENSHOTS, "dashboard-pipeline.png") });
     await page.setViewport(TABLET);

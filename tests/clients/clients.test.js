@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -19,6 +20,7 @@ import { filter, firstValueFrom } from "rxjs";
 
 import { startDemo } from "./server.js";
 import * as apollo from "./snippets/apollo.js";
+import { persisted } from "./snippets/persisted.js";
 import * as urql from "./snippets/urql.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +47,7 @@ function withTimeout(promise, ms, what) {
 
 test("the README shows the snippets this suite runs", () => {
   const readme = readFileSync(path.join(here, "../../README.md"), "utf8");
-  for (const file of ["urql.js", "apollo.js", "gql_client.py"]) {
+  for (const file of ["urql.js", "apollo.js", "gql_client.py", "persisted.js"]) {
     const snippet = readFileSync(path.join(here, "snippets", file), "utf8").trim();
     assert.ok(readme.includes(snippet), `README.md lacks snippets/${file} as it is`);
   }
@@ -176,6 +178,27 @@ for (const backend of backends) {
       const event = await withTimeout(heard, 10_000, "activityPublished");
       assert.deepEqual(event.data.activityPublished, { __typename: "Activity", id, title: "Campusbezoek (Apollo)", status: "PUBLISHED" });
       client.stop();
+    });
+
+    test("a persisted document by GET: registered with `documents add`, sent as its id", async () => {
+      const file = path.join(here, "snippets", "school.graphql");
+      const printed = demo.cli("documents", "add", file);
+      const documentId = printed.split(" ")[0];
+      const hex = createHash("sha256").update(readFileSync(file)).digest("hex");
+      assert.equal(printed, `sha256:${hex} ${file}`);
+      const { seen, restore } = recordFetches();
+      let data;
+      try {
+        data = await persisted(demo.url, documentId, { brin: "90IJ" });
+      } finally {
+        restore();
+      }
+      assert.equal(seen[0].method, "GET");
+      assert.ok(seen[0].url.includes(`documentId=${encodeURIComponent(documentId)}`), seen[0].url);
+      const expected = await demo.graphql(readFileSync(file, "utf8"), { brin: "90IJ" });
+      assert.deepEqual(data, expected);
+      assert.equal(data.school.region.code, "AMS");
+      await assert.rejects(persisted(demo.url, `sha256:${"0".repeat(64)}`), /PERSISTED_DOCUMENT_NOT_FOUND/);
     });
 
     test("graphql-request: data and error codes", async () => {

@@ -67,7 +67,11 @@ export async function startDemo(binary, backend) {
   }
   const token = (...args) =>
     execFileSync(binary, ["token", ...args, "--database-url", database], { env, encoding: "utf8" }).trim();
+  /** Runs `leerroute ARGS...` against the demo's database (e.g. `documents add FILE`). */
+  const cli = (...args) =>
+    execFileSync(binary, [...args, "--database-url", database], { env, encoding: "utf8" }).trim();
   return {
+    cli,
     url: `${base}/graphql`,
     wsUrl: `ws://127.0.0.1:${port}/graphql/ws`,
     token,

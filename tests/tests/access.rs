@@ -407,14 +407,24 @@ db_test!(
     }
 );
 
+/// Budgets of cost points: `{ viewer { role } }` costs 2, a refused token 1.
 fn tight_rate_limit() -> Options {
+    rate_limit(6)
+}
+
+fn rate_limit(points: u64) -> Options {
     Options {
         auth: None,
         service: Some(ServiceArgs {
-            rate_limit: 3,
+            rate_limit: points,
             ..ServiceArgs::default()
         }),
     }
+}
+
+/// Three CSV exports' worth.
+fn door_rate_limit() -> Options {
+    rate_limit(3 * leerroute::graphql::cost::EXPORT_CSV)
 }
 
 db_test!(
@@ -459,7 +469,7 @@ db_test!(
                 .unwrap()
                 .starts_with("UNAUTHENTICATED: ")
         );
-        for _ in 0..2 {
+        for _ in 0..5 {
             let body = app
                 .gql(Some("not-a-token"), "{ viewer { role } }", json!({}))
                 .await;
@@ -467,14 +477,29 @@ db_test!(
         }
         let body = app.gql(None, "{ viewer { role } }", json!({})).await;
         assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    }
+);
 
+db_test!(
+    every_door_spends_from_the_budget,
+    door_rate_limit,
+    |app: TestApp| async move {
         // The CSV export and the calendar feed are doors like `/graphql`: same budget, same
         // 429 with `Retry-After`, in their own text format.
-        for (path, token) in [
-            ("/export/transition-stats.csv", app.coordinator("AMS")),
-            ("/calendar/AMS.ics", app.staff("11AA")),
+        let limit = 3 * leerroute::graphql::cost::EXPORT_CSV;
+        for (path, token, weight) in [
+            (
+                "/export/transition-stats.csv",
+                app.coordinator("AMS"),
+                leerroute::graphql::cost::EXPORT_CSV,
+            ),
+            (
+                "/calendar/AMS.ics",
+                app.staff("11AA"),
+                leerroute::graphql::cost::CALENDAR,
+            ),
         ] {
-            for _ in 0..3 {
+            for _ in 0..limit / weight {
                 let status = app.get(path, Some(&token)).await.status();
                 assert_ne!(status, 429, "{path}");
             }

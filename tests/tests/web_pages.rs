@@ -207,6 +207,11 @@ fn variables_of(name: &str) -> Vec<Value> {
         ],
         "DashboardNeeds" => vec![json!({"filter": filter})],
         "DashboardSignals" => vec![json!({"schoolBrin": "11AA"}), json!({"schoolBrin": null})],
+        "DashboardSchoolYear" => vec![json!({})],
+        "DashboardPipeline" => vec![
+            json!({"filter": {"schoolYear": "2025-2026"}}),
+            json!({"filter": {"schoolYear": "2025-2026", "voSchoolBrin": "11AA"}}),
+        ],
         other => panic!("no variables for {other}: add them here"),
     }
 }
@@ -218,7 +223,7 @@ db_test!(
         let coordinator = app.coordinator("REG");
         // Signals are pupil data: the page asks for them only with a token that may read them.
         let rmc = rmc(&app, "REG");
-        assert!(DOCUMENTS.len() >= 7);
+        assert!(DOCUMENTS.len() >= 9);
         for (name, document) in DOCUMENTS {
             assert!(
                 document.contains(&format!("query {name}")),
@@ -233,6 +238,8 @@ db_test!(
                 "DashboardRates" => "rates",
                 "DashboardNeeds" => "needs",
                 "DashboardSignals" => "signals",
+                "DashboardSchoolYear" => "schoolyear",
+                "DashboardPipeline" => "pipeline",
                 other => panic!("{other}"),
             };
             let served = get(

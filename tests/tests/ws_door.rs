@@ -118,11 +118,14 @@ db_test!(
     }
 );
 
+/// The cost of the `createRegion` mutation below: createRegion, region, code.
+const CREATE_COST: u64 = 3;
+
 fn tight_rate_limit() -> Options {
     Options {
         auth: None,
         service: Some(ServiceArgs {
-            rate_limit: 4,
+            rate_limit: 3 * CREATE_COST,
             ..ServiceArgs::default()
         }),
     }
@@ -133,7 +136,7 @@ db_test!(
     tight_rate_limit,
     |app: TestApp| async move {
         let admin = app.admin();
-        // `connection_init` spends one request; three mutations fit, the fourth does not.
+        // Three mutations fit in the budget, the fourth does not.
         let mut socket = connect(&app, &admin).await;
         let create = "mutation($c: String!) { createRegion(input: {code: $c, name: $c}) { region { code } } }";
         for code in ["R1", "R2", "R3"] {

@@ -143,6 +143,42 @@ export function stackedCounts(element, categories, series, description) {
   );
 }
 
+/**
+ * A funnel of published counts, in the order given (`steps`: `{name, value, shown}`, `shown`
+ * the count as text). A hidden step (null) is left out; its table names it.
+ */
+export function funnel(element, steps, description) {
+  describe(element, description);
+  const drawn = steps.filter((step) => step.value !== null && step.value !== undefined);
+  const chart = chartOf(element);
+  chart.setOption(
+    {
+      aria: { enabled: false },
+      animation: false,
+      textStyle,
+      color: ["#01689b"],
+      tooltip: { trigger: "item", formatter: (p) => `${escape(p.name)}: ${escape(p.data.shown)}` },
+      series: [
+        {
+          type: "funnel",
+          sort: "none",
+          left: 8,
+          right: 8,
+          top: 12,
+          bottom: 12,
+          min: 0,
+          max: Math.max(1, ...drawn.map((step) => step.value)),
+          minSize: "30%",
+          gap: 4,
+          label: { position: "inside", color: "#fff", fontSize: 13, formatter: (p) => `${p.name}: ${p.data.shown}` },
+          data: drawn.map(({ name, value, shown }) => ({ name, value, shown })),
+        },
+      ],
+    },
+    true,
+  );
+}
+
 function escape(text) {
   return String(text).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
 }

@@ -4,6 +4,7 @@
 import * as api from "./api.js";
 import * as flow from "./flow.js";
 import * as needs from "./needs.js";
+import * as pipeline from "./pipeline.js";
 import * as rates from "./rates.js";
 import * as signals from "./signals.js";
 import * as table from "./table.js";
@@ -21,7 +22,7 @@ const ROLES = {
 };
 
 /** What the sections share: the scope of the token, school names and the shown models. */
-const state = { viewer: null, scope: {}, names: null, cohorts: [], models: {} };
+const state = { viewer: null, scope: {}, names: null, schoolYear: null, cohorts: [], models: {} };
 
 function showSignIn(message = "") {
   $("dashboard").hidden = true;
@@ -183,8 +184,34 @@ function signalSchools() {
   return own ? [{ brin: own, name: state.names.of(own) }] : state.names.voSchools;
 }
 
+/** The current school year, as the server has it (`LEERROUTE_TODAY`), asked once. */
+async function schoolYear() {
+  if (!state.schoolYear) {
+    state.schoolYear = (await api.query("schoolyear")).currentSchoolYear;
+    $("schooljaar").textContent = ` (${state.schoolYear.name})`;
+  }
+  return state.schoolYear;
+}
+
 /** The sections about the current school year, which do not depend on the cohorts chosen. */
 const YEAR_SECTIONS = {
+  trechter: async () => {
+    const readable = pipeline.READERS.has(state.viewer.role);
+    $("trechter-geen").hidden = readable;
+    $("trechter-inhoud").hidden = !readable;
+    if (!readable) return null;
+    return pipeline.show(api, {
+      schoolYear: await schoolYear(),
+      scope: state.scope,
+      chartElement: $("trechter-grafiek"),
+      tableElement: $("trechter-tabel"),
+      explain: (minCell) => {
+        for (const element of document.querySelectorAll(".trechter-min")) {
+          element.textContent = new Intl.NumberFormat("nl-NL").format(minCell);
+        }
+      },
+    });
+  },
   signalen: async () => {
     const readable = signals.READERS.has(state.viewer.role);
     $("signalen-geen").hidden = readable;
@@ -281,8 +308,9 @@ function wire() {
       const model = state.models[button.dataset.sectie];
       if (!model) return;
       const name = button.dataset.sectie;
-      // What depends on the cohorts chosen says which; the school year's sections do not.
-      const cohorts = name in YEAR_SECTIONS ? "" : `-${chosenCohorts().join("_") || "geen"}`;
+      // What depends on the cohorts chosen says which; the school year's sections name the year.
+      const cohorts =
+        name in YEAR_SECTIONS ? (state.schoolYear ? `-${state.schoolYear.name}` : "") : `-${chosenCohorts().join("_") || "geen"}`;
       table.download(model, `leerroute-${name}${cohorts}.csv`);
     });
   }

@@ -7,34 +7,35 @@
 //! - [`token`] mints our own tokens (`leerroute token`).
 
 pub mod policy;
+pub mod scope;
 pub mod token;
 pub mod verify;
 mod viewer;
 
 pub use viewer::Viewer;
 
-use async_graphql::Enum;
-
-/// The roles of DESIGN.md section 3.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// No token.
-    Anonymous,
-    /// A pupil; `sub` is their student id, `school` their vmbo school.
-    Student,
-    /// A (super)coach; `sub` is their person id.
-    Coach,
-    /// Staff of one school (`school` claim).
-    SchoolStaff,
-    /// A regional coordinator (Verbinder) of one region (`region` claim).
-    Coordinator,
-    /// An integration script's service account of one region (`region` claim).
-    Integration,
-    /// An RMC officer (Regionale Meld- en Coördinatiefunctie) of one region (`region` claim):
-    /// works on the signals of that region's pupils.
-    Rmc,
-    /// Functional administrator of the whole service.
-    Admin,
+crate::domain::documented! {
+    /// The roles of DESIGN.md section 3.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Role {
+        /// No token.
+        Anonymous,
+        /// A pupil; `sub` is their student id, `school` their vmbo school.
+        Student,
+        /// A (super)coach; `sub` is their person id.
+        Coach,
+        /// Staff of one school (`school` claim).
+        SchoolStaff,
+        /// A regional coordinator (Verbinder) of one region (`region` claim).
+        Coordinator,
+        /// An integration script's service account of one region (`region` claim).
+        Integration,
+        /// An RMC officer (Regionale Meld- en Coördinatiefunctie) of one region (`region` claim):
+        /// works on the signals of that region's pupils.
+        Rmc,
+        /// Functional administrator of the whole service.
+        Admin,
+    }
 }
 
 impl Role {

@@ -1,11 +1,12 @@
 //! The domain's vocabulary as types: codes that are validated once, where they enter,
-//! so the rest of the code can trust them. GraphQL enums live here too, because the
-//! same names are stored in the database and printed in CSV files.
+//! so the rest of the code can trust them. The enums are declared with [`documented!`], so
+//! that the GraphQL layer (`graphql/enums.rs`) can publish them, doc comments and all, without
+//! this module knowing of GraphQL; `stored_as_text!` gives each its text in the database and
+//! in CSV files.
 
-use async_graphql::Enum;
 use chrono::{Datelike, NaiveDate};
 
-/// Declares, for a GraphQL enum, the text stored in the database and read from files.
+/// Declares, for an enum, the text stored in the database and read from files.
 macro_rules! stored_as_text {
     ($ty:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $ty {
@@ -30,34 +31,68 @@ macro_rules! stored_as_text {
     };
 }
 
+/// An enum whose doc comments are also data: every value with its name and its documentation,
+/// so that an interface (the GraphQL layer, `graphql/enums.rs`) can describe the enum without
+/// this layer knowing of it.
+pub trait Documented: Copy + Send + Sync + Eq + 'static {
+    /// The lines of the enum's doc comment.
+    const DOC: &'static [&'static str];
+    /// Every value, in declaration order, with its Rust name and the lines of its doc comment.
+    const VALUES: &'static [(Self, &'static str, &'static [&'static str])];
+}
+
+/// Declares enums of unit variants and implements [`Documented`] for each.
+macro_rules! documented {
+    ($(
+        $(#[doc = $doc:literal])*
+        #[derive($($derive:path),* $(,)?)]
+        $vis:vis enum $name:ident {
+            $($(#[doc = $value_doc:literal])* $value:ident),+ $(,)?
+        }
+    )+) => {$(
+        $(#[doc = $doc])*
+        #[derive($($derive),*)]
+        $vis enum $name {
+            $($(#[doc = $value_doc])* $value),+
+        }
+
+        impl $crate::domain::Documented for $name {
+            const DOC: &'static [&'static str] = &[$($doc),*];
+            const VALUES: &'static [(Self, &'static str, &'static [&'static str])] =
+                &[$(($name::$value, stringify!($value), &[$($value_doc),*])),+];
+        }
+    )+};
+}
+pub(crate) use documented;
+
 pub mod activity;
 pub mod pipeline;
 
-/// Whether a school is secondary (vo, including vmbo) or vocational (mbo).
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Sector {
-    /// Secondary school (voortgezet onderwijs), including vmbo.
-    Vo,
-    /// Vocational college (middelbaar beroepsonderwijs): a ROC or one of its colleges.
-    Mbo,
+documented! {
+    /// Whether a school is secondary (vo, including vmbo) or vocational (mbo).
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Sector {
+        /// Secondary school (voortgezet onderwijs), including vmbo.
+        Vo,
+        /// Vocational college (middelbaar beroepsonderwijs): a ROC or one of its colleges.
+        Mbo,
+    }
 }
 stored_as_text!(Sector { Vo => "VO", Mbo => "MBO" });
 
-/// A vmbo track.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Leerweg {
-    /// Basisberoepsgerichte leerweg.
-    #[graphql(name = "BB")]
-    Bb,
-    /// Kaderberoepsgerichte leerweg.
-    #[graphql(name = "KB")]
-    Kb,
-    /// Gemengde leerweg.
-    #[graphql(name = "GL")]
-    Gl,
-    /// Theoretische leerweg.
-    #[graphql(name = "TL")]
-    Tl,
+documented! {
+    /// A vmbo track.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Leerweg {
+        /// Basisberoepsgerichte leerweg.
+        Bb,
+        /// Kaderberoepsgerichte leerweg.
+        Kb,
+        /// Gemengde leerweg.
+        Gl,
+        /// Theoretische leerweg.
+        Tl,
+    }
 }
 stored_as_text!(Leerweg { Bb => "BB", Kb => "KB", Gl => "GL", Tl => "TL" });
 
@@ -72,54 +107,48 @@ impl Leerweg {
     }
 }
 
-/// A vmbo profile (profiel). GraphQL names replace `&` and mixed case; `code` gives the official spelling.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Profile {
-    /// Bouwen, wonen en interieur (`BWI`).
-    #[graphql(name = "BWI")]
-    Bwi,
-    /// Dienstverlening en producten (`D&P`).
-    #[graphql(name = "DP")]
-    Dp,
-    /// Economie en ondernemen (`E&O`).
-    #[graphql(name = "EO")]
-    Eo,
-    /// Groen (`GR`).
-    #[graphql(name = "GR")]
-    Gr,
-    /// Horeca, bakkerij en recreatie (`HBR`).
-    #[graphql(name = "HBR")]
-    Hbr,
-    /// Maritiem en techniek (`MaT`).
-    #[graphql(name = "MAT")]
-    Mat,
-    /// Media, vormgeving en ICT (`MVI`).
-    #[graphql(name = "MVI")]
-    Mvi,
-    /// Mobiliteit en transport (`M&T`).
-    #[graphql(name = "MT")]
-    Mt,
-    /// Produceren, installeren en energie (`PIE`).
-    #[graphql(name = "PIE")]
-    Pie,
-    /// Zorg en welzijn (`Z&W`).
-    #[graphql(name = "ZW")]
-    Zw,
+documented! {
+    /// A vmbo profile (profiel). GraphQL names replace `&` and mixed case; `code` gives the official spelling.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Profile {
+        /// Bouwen, wonen en interieur (`BWI`).
+        Bwi,
+        /// Dienstverlening en producten (`D&P`).
+        Dp,
+        /// Economie en ondernemen (`E&O`).
+        Eo,
+        /// Groen (`GR`).
+        Gr,
+        /// Horeca, bakkerij en recreatie (`HBR`).
+        Hbr,
+        /// Maritiem en techniek (`MaT`).
+        Mat,
+        /// Media, vormgeving en ICT (`MVI`).
+        Mvi,
+        /// Mobiliteit en transport (`M&T`).
+        Mt,
+        /// Produceren, installeren en energie (`PIE`).
+        Pie,
+        /// Zorg en welzijn (`Z&W`).
+        Zw,
+    }
 }
 stored_as_text!(Profile {
     Bwi => "BWI", Dp => "D&P", Eo => "E&O", Gr => "GR", Hbr => "HBR",
     Mat => "MaT", Mvi => "MVI", Mt => "M&T", Pie => "PIE", Zw => "Z&W",
 });
 
-/// What kind of partnership a leerlab is.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum LeerlabKind {
-    /// Programmes aligned on content only.
-    Leerlijn,
-    /// A doorlopende leerroute under the Wet doorlopende leerroutes (vmbo year 3 to an mbo 2/3/4 diploma).
-    DoorlopendeLeerroute,
-    /// A geïntegreerde leerroute (BB to mbo 2).
-    GeintegreerdeLeerroute,
+documented! {
+    /// What kind of partnership a leerlab is.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum LeerlabKind {
+        /// Programmes aligned on content only.
+        Leerlijn,
+        /// A doorlopende leerroute under the Wet doorlopende leerroutes (vmbo year 3 to an mbo 2/3/4 diploma).
+        DoorlopendeLeerroute,
+        /// A geïntegreerde leerroute (BB to mbo 2).
+        GeintegreerdeLeerroute,
+    }
 }
 stored_as_text!(LeerlabKind {
     Leerlijn => "LEERLIJN",
@@ -134,25 +163,29 @@ impl LeerlabKind {
     }
 }
 
-/// Where a leerlab stands.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum LeerlabStatus {
-    /// Being prepared.
-    Planned,
-    /// Pupils take part.
-    Running,
-    /// No longer running.
-    Ended,
+documented! {
+    /// Where a leerlab stands.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum LeerlabStatus {
+        /// Being prepared.
+        Planned,
+        /// Pupils take part.
+        Running,
+        /// No longer running.
+        Ended,
+    }
 }
 stored_as_text!(LeerlabStatus { Planned => "PLANNED", Running => "RUNNING", Ended => "ENDED" });
 
-/// The side a school takes in a leerlab; it follows the school's sector.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PartnerRole {
-    /// The vmbo side.
-    Vo,
-    /// The mbo side.
-    Mbo,
+documented! {
+    /// The side a school takes in a leerlab; it follows the school's sector.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum PartnerRole {
+        /// The vmbo side.
+        Vo,
+        /// The mbo side.
+        Mbo,
+    }
 }
 stored_as_text!(PartnerRole { Vo => "VO", Mbo => "MBO" });
 
@@ -165,15 +198,17 @@ impl From<Sector> for PartnerRole {
     }
 }
 
-/// A team of a leerlab.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Team {
-    /// Runs the leerlab day to day.
-    ProjectTeam,
-    /// Board-level steering group.
-    SteeringGroup,
-    /// Teachers and LOB staff who develop the route.
-    DevelopmentGroup,
+documented! {
+    /// A team of a leerlab.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Team {
+        /// Runs the leerlab day to day.
+        ProjectTeam,
+        /// Board-level steering group.
+        SteeringGroup,
+        /// Teachers and LOB staff who develop the route.
+        DevelopmentGroup,
+    }
 }
 stored_as_text!(Team {
     ProjectTeam => "PROJECT_TEAM",
@@ -181,23 +216,25 @@ stored_as_text!(Team {
     DevelopmentGroup => "DEVELOPMENT_GROUP",
 });
 
-/// What a person does at their school.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PersonFunction {
-    /// Teacher.
-    Teacher,
-    /// Career orientation and guidance (LOB) staff.
-    LobStaff,
-    /// Project lead.
-    ProjectLead,
-    /// Coach (may be a pupil's supercoach).
-    Coach,
-    /// Coordinator or Verbinder.
-    Coordinator,
-    /// Manager or board member.
-    Manager,
-    /// Anything else.
-    Other,
+documented! {
+    /// What a person does at their school.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum PersonFunction {
+        /// Teacher.
+        Teacher,
+        /// Career orientation and guidance (LOB) staff.
+        LobStaff,
+        /// Project lead.
+        ProjectLead,
+        /// Coach (may be a pupil's supercoach).
+        Coach,
+        /// Coordinator or Verbinder.
+        Coordinator,
+        /// Manager or board member.
+        Manager,
+        /// Anything else.
+        Other,
+    }
 }
 stored_as_text!(PersonFunction {
     Teacher => "TEACHER",
@@ -209,19 +246,21 @@ stored_as_text!(PersonFunction {
     Other => "OTHER",
 });
 
-/// A legal instrument of the Wet doorlopende leerroutes; each rests on a signed cooperation agreement.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum LegalInstrument {
-    /// The vmbo exam spread over more than one year.
-    SpreadExam,
-    /// mbo parts taught and examined early.
-    EarlyMboParts,
-    /// One joint PTA/OER.
-    JointPtaOer,
-    /// Team authority (teambevoegdheid).
-    TeamAuthority,
-    /// One teaching-time norm for the whole route.
-    SingleTeachingTimeNorm,
+documented! {
+    /// A legal instrument of the Wet doorlopende leerroutes; each rests on a signed cooperation agreement.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum LegalInstrument {
+        /// The vmbo exam spread over more than one year.
+        SpreadExam,
+        /// mbo parts taught and examined early.
+        EarlyMboParts,
+        /// One joint PTA/OER.
+        JointPtaOer,
+        /// Team authority (teambevoegdheid).
+        TeamAuthority,
+        /// One teaching-time norm for the whole route.
+        SingleTeachingTimeNorm,
+    }
 }
 stored_as_text!(LegalInstrument {
     SpreadExam => "SPREAD_EXAM",
@@ -339,17 +378,19 @@ pub fn valid_pgn(pgn: &str) -> bool {
     is_bsn || is_onderwijsnummer
 }
 
-/// What became of an mbo enrolment.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum EnrolmentStatus {
-    /// Still enrolled.
-    Enrolled,
-    /// Switched to another programme or school.
-    Switched,
-    /// Left without a diploma.
-    DroppedOut,
-    /// Obtained the diploma.
-    Graduated,
+documented! {
+    /// What became of an mbo enrolment.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum EnrolmentStatus {
+        /// Still enrolled.
+        Enrolled,
+        /// Switched to another programme or school.
+        Switched,
+        /// Left without a diploma.
+        DroppedOut,
+        /// Obtained the diploma.
+        Graduated,
+    }
 }
 stored_as_text!(EnrolmentStatus {
     Enrolled => "enrolled",
@@ -358,29 +399,31 @@ stored_as_text!(EnrolmentStatus {
     Graduated => "graduated",
 });
 
-/// Something a pupil says they need help with (self-evaluation).
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Need {
-    /// Getting and using DigiD.
-    Digid,
-    /// Money: paying bills, a budget.
-    Finances,
-    /// DUO: student finance, travel product.
-    Duo,
-    /// Making and keeping appointments.
-    Appointments,
-    /// Planning work and time.
-    Planning,
-    /// Study skills.
-    StudySkills,
-    /// Finding or doing an internship.
-    Internship,
-    /// Choosing a programme.
-    StudyChoice,
-    /// Feeling well.
-    Wellbeing,
-    /// Something else (see the comment).
-    Other,
+documented! {
+    /// Something a pupil says they need help with (self-evaluation).
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum Need {
+        /// Getting and using DigiD.
+        Digid,
+        /// Money: paying bills, a budget.
+        Finances,
+        /// DUO: student finance, travel product.
+        Duo,
+        /// Making and keeping appointments.
+        Appointments,
+        /// Planning work and time.
+        Planning,
+        /// Study skills.
+        StudySkills,
+        /// Finding or doing an internship.
+        Internship,
+        /// Choosing a programme.
+        StudyChoice,
+        /// Feeling well.
+        Wellbeing,
+        /// Something else (see the comment).
+        Other,
+    }
 }
 stored_as_text!(Need {
     Digid => "DIGID",

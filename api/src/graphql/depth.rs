@@ -17,6 +17,8 @@ use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
+use crate::error::ErrorCode;
+
 /// Fragment spreads nested deeper than this are refused outright: no real query needs it, and
 /// it bounds the recursion before validation has rejected fragment cycles.
 const MAX_SPREAD_NESTING: usize = 64;
@@ -52,7 +54,7 @@ impl Extension for DepthLimitExtension {
 fn too_deep() -> ServerError {
     let mut error = ServerError::new("The query is nested too deep.", None);
     let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", "QUERY_TOO_COMPLEX");
+    extensions.set("code", ErrorCode::QueryTooComplex.as_str());
     error.extensions = Some(extensions);
     error
 }

@@ -6,11 +6,14 @@
 
 pub mod access;
 pub mod activity;
+pub mod aliases;
 pub mod catalogue;
 pub mod changes;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod depth;
+mod enums;
 pub mod field_order;
 pub mod imports;
 pub mod leerlab;
@@ -75,12 +78,30 @@ pub fn build_schema(
     link_secret: Option<&str>,
     service: &ServiceArgs,
 ) -> AppSchema {
+    build_schema_with(
+        db,
+        link_secret,
+        service,
+        None::<crate::documents::cli::CheckOnly>,
+    )
+}
+
+/// As [`build_schema`], with one more extension (`leerroute documents add` checks documents
+/// with one that stops before anything runs).
+pub fn build_schema_with(
+    db: Option<DatabaseConnection>,
+    link_secret: Option<&str>,
+    service: &ServiceArgs,
+    extra: Option<impl async_graphql::extensions::ExtensionFactory>,
+) -> AppSchema {
     let mut builder = Schema::build(
         Guarded(Query::default()),
         Guarded(Mutation::default()),
         Subscription::default(),
     )
+    .extension(cost::CostLimit)
     .extension(depth::DepthLimit(service.max_depth))
+    .extension(aliases::AliasLimit(service.max_aliases))
     .extension(nul::RefuseNul)
     .extension(field_order::FieldOrder)
     .limit_complexity(service.max_complexity)
@@ -95,6 +116,9 @@ pub fn build_schema(
     });
     if let Some(db) = db {
         builder = builder.data(db);
+    }
+    if let Some(extra) = extra {
+        builder = builder.extension(extra);
     }
     if !service.introspection {
         // "Did you mean …" would spell out a private schema one typo at a time.

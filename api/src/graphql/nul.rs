@@ -10,6 +10,8 @@ use async_graphql::{
     parser::types::{Directive, ExecutableDocument, Selection, SelectionSet},
 };
 
+use crate::error::ErrorCode;
+
 /// The schema extension that refuses NUL characters in arguments and variables.
 pub struct RefuseNul;
 
@@ -54,7 +56,7 @@ fn nul_refused() -> ServerError {
         None,
     );
     let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", "BAD_USER_INPUT");
+    extensions.set("code", ErrorCode::BadUserInput.as_str());
     error.extensions = Some(extensions);
     error
 }

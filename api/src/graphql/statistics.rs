@@ -325,6 +325,7 @@ impl StatisticsQuery {
     /// What became of vmbo leavers, grouped by any combination of dimensions (DESIGN.md section 4).
     /// coordinator and integration: own region, protected counts; school_staff: filtered to their own
     /// school, exact; admin: all, exact. Protected rows need not add up to `total` (see the row).
+    #[graphql(complexity = "crate::graphql::cost::TRANSITION_STATS")]
     async fn transition_stats(
         &self,
         ctx: &Context<'_>,
@@ -350,6 +351,7 @@ impl StatisticsQuery {
     }
 
     /// What pupils say they need in their self-evaluations, per group (same scope as `transitionStats`).
+    #[graphql(complexity = "crate::graphql::cost::NEEDS_STATS")]
     async fn needs_stats(
         &self,
         ctx: &Context<'_>,

@@ -1,10 +1,11 @@
 //! The caller of a request, established in one place for every door: the token is verified
-//! once, the caller's budget is spent (a refused token too, on the budget of its address), the
-//! scope is resolved and an audit trail is opened under the request's id.
+//! once, the caller's budget is checked (a refused token pays 1, on the budget of its
+//! address), the scope is resolved and an audit trail is opened under the request's id.
 //!
 //! Handlers take a [`Caller`] as an axum extractor (the `AuthUser` pattern), so a route gets
 //! all of this by naming it and cannot forget any of it; the websocket establishes one from its
-//! `connection_init` payload with [`Caller::establish`].
+//! `connection_init` payload with [`Caller::establish`]. The budget a request spends from is
+//! noted for [`super::rate`], which writes the `x-ratelimit-*` headers of every response.
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -16,15 +17,22 @@ use async_graphql::{Data, dataloader::DataLoader};
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::{HeaderMap, StatusCode, header, request::Parts},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
-use super::responses::{graphql_error, graphql_internal, text_error, with_retry_after};
+use super::responses::{
+    cost_extensions, graphql_error_with, graphql_internal, text_error, with_retry_after,
+};
 use crate::{
     app::AppState,
     audit::AuditTrail,
     auth::{Identity, Viewer},
-    graphql::loaders::{Db, FetchQueue},
+    error::ErrorCode,
+    graphql::{
+        cost::{REFUSED, cost_value},
+        loaders::{Db, FetchQueue},
+    },
+    rate_limit::Refused as Over,
     request_id,
 };
 
@@ -42,8 +50,10 @@ pub struct Caller {
 pub enum Refusal {
     /// A token that is malformed or does not verify.
     Unauthenticated(String),
-    /// Over budget; the wait until the next request is allowed.
+    /// Over budget; the wait until the window resets.
     RateLimited(Duration),
+    /// A request that costs more than a whole window holds.
+    TooComplex(String),
     /// The scope could not be resolved (the database failed); the detail is for the log.
     Internal(String),
 }
@@ -52,35 +62,51 @@ pub enum Refusal {
 pub type Presented = Option<Result<String, String>>;
 
 impl Caller {
-    /// Verifies the presented token, spends one request of the caller's budget and resolves
-    /// the caller's scope.
+    /// Verifies the presented token, checks the caller's budget (a refused token pays 1 from
+    /// its address's) and resolves the caller's scope. The budget's key comes back either way.
     pub async fn establish(
         state: &AppState,
         presented: Presented,
-        peer: Option<IpAddr>,
+        address: Option<IpAddr>,
         request_id: String,
-    ) -> Result<Caller, Refusal> {
+    ) -> (String, Result<Caller, Refusal>) {
         let identity = match presented {
             None => Ok(Identity::anonymous()),
             Some(Ok(token)) => state.verifier.verify(&token),
             Some(Err(why)) => Err(why),
         };
-        let budget = budget_of(identity.as_ref().ok(), peer);
-        state
-            .rate_limiter
-            .check(&budget)
-            .map_err(Refusal::RateLimited)?;
-        let identity = identity.map_err(Refusal::Unauthenticated)?;
-        let viewer = Viewer::resolve(identity, &state.db)
-            .await
-            .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?
-            .on(&state.clock);
-        let audit = Arc::new(AuditTrail::new(&viewer, request_id));
-        Ok(Caller {
-            viewer,
-            audit,
-            budget,
-        })
+        let budget = budget_of(identity.as_ref().ok(), address);
+        let caller = async {
+            state.budgets.check(&budget).map_err(Refusal::RateLimited)?;
+            let identity = identity.map_err(|why| {
+                state.budgets.charge(&budget, REFUSED);
+                Refusal::Unauthenticated(why)
+            })?;
+            let viewer = Viewer::resolve(identity, &state.db)
+                .await
+                .map_err(|err| Refusal::Internal(format!("cannot resolve the caller: {err}")))?
+                .on(&state.clock);
+            let audit = Arc::new(AuditTrail::new(&viewer, request_id));
+            Ok(Caller {
+                viewer,
+                audit,
+                budget: budget.clone(),
+            })
+        }
+        .await;
+        (budget, caller)
+    }
+
+    /// Spends `cost` points of the caller's budget for a door that is not GraphQL (the CSV
+    /// export, the calendar feed).
+    pub fn spend(&self, state: &AppState, cost: u64) -> Result<(), Refusal> {
+        match state.budgets.reserve(&self.budget, cost) {
+            Ok(_) => Ok(()),
+            Err(Over::OverBudget { wait }) => Err(Refusal::RateLimited(wait)),
+            Err(Over::NeverFits { cost, limit }) => Err(Refusal::TooComplex(format!(
+                "this costs {cost} points, more than a whole window of {limit} points holds"
+            ))),
+        }
     }
 
     /// The same caller for another request (an operation on its websocket): an audit trail of
@@ -123,12 +149,16 @@ impl Caller {
     }
 }
 
-/// The budget a request spends: the token's role and subject, else the client's address.
-fn budget_of(identity: Option<&Identity>, peer: Option<IpAddr>) -> String {
-    match identity.and_then(|i| Some((i.role, i.subject.as_deref()?))) {
-        Some((role, subject)) => format!("{}:{subject}", role.as_str()),
-        None => match peer {
-            Some(address) => format!("address:{address}"),
+/// The budget a request spends: the token's issuer and subject, else the client's address.
+fn budget_of(identity: Option<&Identity>, address: Option<IpAddr>) -> String {
+    match identity.and_then(|i| Some((i.provider.as_deref(), i.subject.as_deref()?))) {
+        Some((issuer, subject)) => {
+            // Our own tokens have no `iss`; a provider's is never empty in a key.
+            let issuer = issuer.map_or("leerroute".to_owned(), |iss| format!("iss={iss}"));
+            format!("token:{issuer}:{subject}")
+        }
+        None => match address {
+            Some(address) => format!("address:{}", address.to_canonical()),
             None => "address:unknown".to_owned(),
         },
     }
@@ -160,15 +190,65 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     }
 }
 
+/// A request refused by [`Caller`]'s extractor, with the budget it was charged to.
+pub struct CallerRefused {
+    pub refusal: Refusal,
+    pub budget: String,
+}
+
 impl FromRequestParts<Arc<AppState>> for Caller {
-    type Rejection = Refusal;
+    type Rejection = CallerRefused;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &Arc<AppState>,
     ) -> Result<Self, Self::Rejection> {
         let Ok(Peer(peer)) = Peer::from_request_parts(parts, state).await;
-        Caller::establish(state, bearer(&parts.headers), peer, request_id::current()).await
+        let address =
+            crate::net::client_address(peer, &parts.headers, &state.service.trusted_proxies);
+        let presented = bearer(&parts.headers);
+        let (budget, caller) =
+            Caller::establish(state, presented, address, request_id::current()).await;
+        if let Some(slot) = parts.extensions.get::<super::rate::BudgetSlot>() {
+            slot.set(&budget);
+        }
+        caller.map_err(|refusal| CallerRefused { refusal, budget })
+    }
+}
+
+/// Handlers take `Result<Caller, CallerRefused>` and answer in their own format; this is the
+/// plain-text answer for any that does not.
+impl axum::response::IntoResponse for CallerRefused {
+    fn into_response(self) -> Response {
+        self.into_text()
+    }
+}
+
+impl CallerRefused {
+    /// The refusal as one line of text (CSV export, calendar feed).
+    pub fn into_text(self) -> Response {
+        self.refusal.into_text()
+    }
+
+    /// The refusal as a GraphQL-shaped error body with `extensions.cost` (a refused token paid
+    /// 1; a request over budget pays nothing).
+    pub fn into_graphql(self, state: &AppState) -> Response {
+        let paid = match self.refusal {
+            Refusal::Unauthenticated(_) => REFUSED,
+            _ => 0,
+        };
+        let cost = cost_value(paid, paid, &state.budgets, &self.budget);
+        let refusal = &self.refusal;
+        let response = match refusal {
+            Refusal::Internal(detail) => graphql_internal(detail),
+            _ => graphql_error_with(
+                refusal.status(),
+                refusal.code(),
+                &refusal.public_message(),
+                cost_extensions(&cost),
+            ),
+        };
+        refusal.retry_after(response)
     }
 }
 
@@ -177,15 +257,17 @@ impl Refusal {
         match self {
             Refusal::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Refusal::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Refusal::TooComplex(_) => StatusCode::BAD_REQUEST,
             Refusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
-    fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
-            Refusal::Unauthenticated(_) => "UNAUTHENTICATED",
-            Refusal::RateLimited(_) => "RATE_LIMITED",
-            Refusal::Internal(_) => "INTERNAL",
+            Refusal::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Refusal::RateLimited(_) => ErrorCode::RateLimited,
+            Refusal::TooComplex(_) => ErrorCode::QueryTooComplex,
+            Refusal::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -193,7 +275,11 @@ impl Refusal {
     pub fn public_message(&self) -> String {
         match self {
             Refusal::Unauthenticated(message) => message.clone(),
-            Refusal::RateLimited(_) => "too many requests; try again later".to_owned(),
+            Refusal::RateLimited(wait) => format!(
+                "over this window's budget of cost points; try again in {} s",
+                wait.as_secs().max(1)
+            ),
+            Refusal::TooComplex(message) => message.clone(),
             Refusal::Internal(_) => crate::error::internal_message(&request_id::current()),
         }
     }
@@ -211,17 +297,6 @@ impl Refusal {
             tracing::error!(request_id = %request_id::current(), error = %detail, "internal error");
         }
         let response = text_error(self.status(), self.code(), &self.public_message());
-        self.retry_after(response)
-    }
-}
-
-/// The refusal as a GraphQL-shaped error body.
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let response = match &self {
-            Refusal::Internal(detail) => graphql_internal(detail),
-            _ => graphql_error(self.status(), self.code(), &self.public_message()),
-        };
         self.retry_after(response)
     }
 }

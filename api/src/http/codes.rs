@@ -4,6 +4,8 @@
 
 use async_graphql::{ErrorExtensions, Response, ServerError};
 
+use crate::error::ErrorCode;
+
 /// Gives each error of `response` that has no `extensions.code` one.
 pub fn add_error_codes(response: &mut Response) {
     for error in &mut response.errors {
@@ -14,20 +16,22 @@ pub fn add_error_codes(response: &mut Response) {
         if !has_code {
             let code = classify(error);
             let extended = async_graphql::Error::new(error.message.clone())
-                .extend_with(|_, e| e.set("code", code));
+                .extend_with(|_, e| e.set("code", code.as_str()));
             error.extensions = extended.extensions;
         }
     }
 }
 
-fn classify(error: &ServerError) -> &'static str {
+/// async-graphql makes its parse, validation and limit errors without a code and as text only,
+/// so its own limit messages are the one place left where a code is read from text.
+fn classify(error: &ServerError) -> ErrorCode {
     let message = error.message.as_str();
     if message.contains("too complex")
         || message.contains("nested too deep")
         || message.contains("too many")
     {
-        "QUERY_TOO_COMPLEX"
+        ErrorCode::QueryTooComplex
     } else {
-        "BAD_USER_INPUT"
+        ErrorCode::BadUserInput
     }
 }

@@ -10,20 +10,29 @@ use axum::{
 };
 
 use super::{
-    caller::{Caller, Refusal},
+    caller::{Caller, CallerRefused},
     responses::text_error,
 };
-use crate::{app::AppState, error::AppError, export, service::disclosure::Disclosure};
+use crate::{
+    app::AppState,
+    error::{AppError, ErrorCode},
+    export,
+    service::disclosure::Disclosure,
+};
 
 pub async fn transition_stats_csv(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
     let caller = match caller {
         Ok(caller) => caller,
-        Err(refusal) => return refusal.into_text(),
+        Err(refused) => return refused.into_text(),
     };
+    // The CSV is a `transitionStats` in another format, and costs as much.
+    if let Err(refusal) = caller.spend(&state, crate::graphql::cost::EXPORT_CSV) {
+        return refusal.into_text();
+    }
     let disclosure = Disclosure::new(&state.secrets.link, state.service.min_cell);
     let csv = export::transition_stats_csv(&state.db, &caller.viewer, &params, &disclosure).await;
     match csv {
@@ -34,10 +43,10 @@ pub async fn transition_stats_csv(
 
 fn error_text(err: &AppError) -> Response {
     let status = match err.code() {
-        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
-        "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     if status == StatusCode::INTERNAL_SERVER_ERROR {

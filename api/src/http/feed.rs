@@ -1,6 +1,6 @@
 //! `GET /calendar/{regionCode}.ics`: a region's published and cancelled activities as an
 //! iCalendar feed (built by [`crate::feed`]). Public, but a caller like any other: a bad token
-//! is refused and every fetch spends from the caller's budget.
+//! is refused and every fetch spends a few points of the caller's budget.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::caller::{Caller, Refusal};
+use super::caller::{Caller, CallerRefused};
 use crate::{
     app::AppState,
     feed::region_calendar,
@@ -20,10 +20,14 @@ use crate::{
 /// The feed of the region named by `{code}.ics`.
 pub async fn region_feed(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     Path(file): Path<String>,
 ) -> Response {
-    if let Err(refusal) = caller {
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(refused) => return refused.into_text(),
+    };
+    if let Err(refusal) = caller.spend(&state, crate::graphql::cost::CALENDAR) {
         return refusal.into_text();
     }
     let Some(code) = file.strip_suffix(".ics") else {

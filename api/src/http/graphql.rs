@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{BatchRequest, BatchResponse, Request};
+use async_graphql::{BatchResponse, Request, ServerError};
 use axum::{
     body::Body,
     extract::State,
@@ -17,19 +17,25 @@ use axum::{
 use serde::{Serialize, ser::SerializeMap};
 
 use super::{
-    caller::{Caller, Refusal},
+    caller::{Caller, CallerRefused},
     media::{Media, accepts_html, negotiate},
     request::{self, Malformed, Operation, Operations},
-    responses::{graphql_error, graphql_internal, with_retry_after},
+    responses::{
+        cost_extensions, graphql_error, graphql_error_with, graphql_internal, with_retry_after,
+    },
+    trust,
 };
-use crate::error::{RETRY_AFTER_SECS, unavailable_message};
-use crate::{app::AppState, graphql::loaders::FetchQueue};
-use std::time::Duration;
+use crate::error::{ErrorCode, RETRY_AFTER_SECS, unavailable_message};
+use crate::{
+    app::AppState,
+    graphql::{cost::Meter, loaders::FetchQueue},
+};
+use std::time::{Duration, Instant};
 
 /// `POST /graphql`: a GraphQL request (or batch) of one caller.
 pub async fn post(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
@@ -38,15 +44,48 @@ pub async fn post(
     };
     let caller = match caller {
         Ok(caller) => caller,
-        Err(refusal) => return in_media(refusal.into_response(), media),
+        Err(refused) => return in_media(refused.into_graphql(&state), media),
     };
-    let limit = state.service.max_upload_mb * 1024 * 1024;
-    let operations = match request::from_body(&headers, body, limit, state.service.max_batch).await
+    if request::body_kind(&headers) == request::BodyKind::Multipart
+        && let Some(refused) = may_not_upload(&caller)
     {
+        return in_media(refused, media);
+    }
+    let limits = request::Limits {
+        json: state.service.max_body_kb.saturating_mul(1024),
+        upload: state.service.max_upload_mb.saturating_mul(1024 * 1024),
+        batch: state.service.max_batch,
+    };
+    let operations = match request::from_body(&headers, body, limits).await {
         Ok(operations) => operations,
-        Err(malformed) => return refuse(malformed, media),
+        Err(malformed) => return refuse(&state, &caller, malformed, media),
     };
     run(&state, &caller, operations, false, media).await
+}
+
+/// An upload (multipart) from a caller whose role may not import is refused before its body
+/// is read: `UNAUTHENTICATED` (401) without a token, `FORBIDDEN` (403) with one.
+fn may_not_upload(caller: &Caller) -> Option<Response> {
+    use crate::auth::{Role, policy};
+    let role = caller.viewer.role();
+    let may_import =
+        policy::rule("Mutation", "importVoLeavers").is_some_and(|rule| policy::allows(rule, role));
+    if may_import {
+        return None;
+    }
+    Some(if role == Role::Anonymous {
+        graphql_error(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::Unauthenticated,
+            "uploads (imports) need a token",
+        )
+    } else {
+        graphql_error(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "this token may not upload files (imports)",
+        )
+    })
 }
 
 /// `GET /graphql`: a query from the query string, or GraphiQL for a browser that sent none.
@@ -54,7 +93,7 @@ pub async fn post(
 /// a shared cache.
 pub async fn get(
     State(state): State<Arc<AppState>>,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     headers: HeaderMap,
     uri: Uri,
 ) -> Response {
@@ -65,7 +104,7 @@ pub async fn get(
 
 async fn get_answer(
     state: &AppState,
-    caller: Result<Caller, Refusal>,
+    caller: Result<Caller, CallerRefused>,
     headers: &HeaderMap,
     uri: &Uri,
 ) -> Response {
@@ -78,7 +117,7 @@ async fn get_answer(
     };
     let caller = match caller {
         Ok(caller) => caller,
-        Err(refusal) => return in_media(refusal.into_response(), media),
+        Err(refused) => return in_media(refused.into_graphql(state), media),
     };
     match operation {
         Ok(Some(operation)) => {
@@ -92,10 +131,12 @@ async fn get_answer(
             .await
         }
         Ok(None) => refuse(
+            state,
+            &caller,
             Malformed::Request("the request has no `query` (nor `documentId`)".to_owned()),
             media,
         ),
-        Err(malformed) => refuse(malformed, media),
+        Err(malformed) => refuse(state, &caller, malformed, media),
     }
 }
 
@@ -107,61 +148,74 @@ async fn run(
     safe_only: bool,
     media: Media,
 ) -> Response {
-    let prepare = |operation: Operation| {
-        let mut request = document(operation)?;
-        if safe_only {
-            request::only_queries(&mut request)?;
+    let (single, operations) = match operations {
+        Operations::Single(operation) => (true, vec![*operation]),
+        Operations::Batch(operations) => (false, operations),
+    };
+    let mut prepared = Vec::with_capacity(operations.len());
+    for Operation {
+        mut request,
+        document_id,
+    } in operations
+    {
+        let resolved = trust::resolve(
+            state,
+            &caller.viewer,
+            &caller.audit,
+            &mut request,
+            document_id,
+        )
+        .await;
+        if resolved.is_ok()
+            && safe_only
+            && let Err(malformed) = request::only_queries(&mut request)
+        {
+            return refuse(state, caller, malformed, media);
         }
-        Ok(request)
-    };
-    let batch = match operations {
-        Operations::Single(operation) => prepare(*operation).map(BatchRequest::Single),
-        Operations::Batch(operations) => operations
-            .into_iter()
-            .map(prepare)
-            .collect::<Result<_, _>>()
-            .map(BatchRequest::Batch),
-    };
-    match batch {
-        Ok(batch) => match execute(state, caller, batch).await {
-            Ok(response) => answer(response, media),
-            Err(response) => in_media(response, media),
-        },
-        Err(malformed) => refuse(malformed, media),
+        prepared.push(resolved.map(|()| request));
+    }
+    match execute(state, caller, single, prepared).await {
+        Ok((response, wait)) => answer(response, wait, media),
+        Err(response) => in_media(response, media),
     }
 }
 
-/// The request the schema runs: the operation's own text. A `documentId` (a trusted
-/// document) is refused for now; this is where trusted documents resolve to their text.
-fn document(operation: Operation) -> Result<Request, Malformed> {
-    match operation.document_id {
-        None => Ok(operation.request),
-        Some(_) => Err(Malformed::Request(
-            "`documentId`: this service runs no trusted documents; send the document in `query`"
-                .to_owned(),
-        )),
-    }
-}
-
-/// Runs every operation with the caller's context, then writes the audit trail: pupil data
-/// goes out only once its reading is on record.
+/// Runs every operation with the caller's context and a cost meter of its own (one that may
+/// not run answers its own error), then writes the audit trail: pupil data goes out only once
+/// its reading is on record. Each response carries `extensions.cost`; the wait comes back when
+/// an operation was over budget.
 async fn execute(
     state: &AppState,
     caller: &Caller,
-    batch: BatchRequest,
-) -> Result<BatchResponse, Response> {
+    single: bool,
+    operations: Vec<Result<Request, ServerError>>,
+) -> Result<(BatchResponse, Option<Duration>), Response> {
+    let started = Instant::now();
     let fetches = FetchQueue::default();
-    let prepare = |mut request: Request| {
-        caller.fill(&mut request.data, state, &fetches);
-        request
-    };
-    let batch = match batch {
-        BatchRequest::Single(request) => BatchRequest::Single(prepare(request)),
-        BatchRequest::Batch(requests) => {
-            BatchRequest::Batch(requests.into_iter().map(prepare).collect())
+    let mut meters = Vec::with_capacity(operations.len());
+    let run_all = async {
+        let mut responses = Vec::with_capacity(operations.len());
+        for operation in operations {
+            let meter = Meter::new(state.budgets.clone(), &caller.budget);
+            meters.push(meter.clone());
+            responses.push(match operation {
+                Ok(mut request) => {
+                    caller.fill(&mut request.data, state, &fetches);
+                    request.data.insert(meter);
+                    state.schema.execute(request).await
+                }
+                Err(error) => async_graphql::Response::from_errors(vec![error]),
+            });
         }
+        responses
     };
-    let mut response = fetches.drive(state.schema.execute_batch(batch)).await;
+    let mut responses = fetches.drive(run_all).await;
+    let took = started.elapsed();
+    let mut response = if single {
+        BatchResponse::Single(responses.pop().unwrap_or_default())
+    } else {
+        BatchResponse::Batch(responses)
+    };
     if let Err(err) = caller.audit.flush(&state.db).await {
         // Pupil data goes out only once its reading is on record; a busy database says so.
         if crate::error::is_unavailable(&err) {
@@ -170,13 +224,27 @@ async fn execute(
         return Err(graphql_internal(&format!("audit log write failed: {err}")));
     }
     add_error_codes(&mut response);
-    Ok(response)
+    let responses = match &mut response {
+        BatchResponse::Single(single) => std::slice::from_mut(single),
+        BatchResponse::Batch(batch) => batch.as_mut_slice(),
+    };
+    for (response, meter) in responses.iter_mut().zip(&meters) {
+        meter.stamp(response);
+        let code = first_code(response);
+        crate::metrics::global().operation(
+            meter.operation().as_deref(),
+            code.map(ErrorCode::as_str),
+            took,
+        );
+    }
+    let wait = meters.iter().filter_map(|m| m.wait()).max();
+    Ok((response, wait))
 }
 
 /// The answer in `media`. A single operation that never ran (it did not parse or validate,
 /// or was refused before execution) has no `data`, and its status follows its first error's
 /// code; a batch answers 200 with each element's own errors.
-fn answer(response: BatchResponse, media: Media) -> Response {
+fn answer(response: BatchResponse, wait: Option<Duration>, media: Media) -> Response {
     let status = match &response {
         BatchResponse::Single(single) if never_ran(single) => {
             refused_status(first_code(single), media)
@@ -199,6 +267,9 @@ fn answer(response: BatchResponse, media: Media) -> Response {
     if status == StatusCode::SERVICE_UNAVAILABLE {
         http = with_retry_after(http, Duration::from_secs(RETRY_AFTER_SECS));
     }
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        http = with_retry_after(http, wait.unwrap_or(Duration::from_secs(1)));
+    }
     http.headers_mut().extend(response.http_headers_iter());
     set_content_type(&mut http, media);
     if response.is_ok() {
@@ -214,7 +285,6 @@ struct NoErrors;
 /// An operation none of whose fields could be answered because the database was busy or
 /// unreachable (DESIGN.md: then HTTP 503 with `Retry-After`; a partial answer stays 200).
 fn nothing_but_unavailable(response: &async_graphql::Response) -> bool {
-    let unavailable = async_graphql::Value::from("UNAVAILABLE");
     let no_field = match &response.data {
         async_graphql::Value::Null => true,
         async_graphql::Value::Object(fields) => {
@@ -227,7 +297,7 @@ fn nothing_but_unavailable(response: &async_graphql::Response) -> bool {
         && response
             .errors
             .iter()
-            .all(|e| e.extensions.as_ref().and_then(|x| x.get("code")) == Some(&unavailable))
+            .all(|e| ErrorCode::of(e.extensions.as_ref()) == Some(ErrorCode::Unavailable))
 }
 
 /// `UNAVAILABLE` with HTTP 503 and `Retry-After`, for when the database is busy or unreachable.
@@ -235,7 +305,7 @@ fn unavailable() -> Response {
     with_retry_after(
         graphql_error(
             StatusCode::SERVICE_UNAVAILABLE,
-            "UNAVAILABLE",
+            ErrorCode::Unavailable,
             &unavailable_message(),
         ),
         Duration::from_secs(RETRY_AFTER_SECS),
@@ -249,22 +319,18 @@ fn never_ran(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
-fn first_code(response: &async_graphql::Response) -> Option<String> {
-    let extensions = response.errors.first()?.extensions.as_ref()?;
-    match extensions.get("code")? {
-        async_graphql::Value::String(code) => Some(code.clone()),
-        _ => None,
-    }
+fn first_code(response: &async_graphql::Response) -> Option<ErrorCode> {
+    ErrorCode::of(response.errors.first()?.extensions.as_ref())
 }
 
 /// The status of a request that never ran: HTTP's own for a refused token, rate or
 /// database; otherwise 400 under `application/graphql-response+json` and 200 under
 /// `application/json` (the spec's rule for parse and validation failures).
-fn refused_status(code: Option<String>, media: Media) -> StatusCode {
-    match code.as_deref() {
-        Some("UNAUTHENTICATED") => StatusCode::UNAUTHORIZED,
-        Some("RATE_LIMITED") => StatusCode::TOO_MANY_REQUESTS,
-        Some("UNAVAILABLE") => StatusCode::SERVICE_UNAVAILABLE,
+fn refused_status(code: Option<ErrorCode>, media: Media) -> StatusCode {
+    match code {
+        Some(ErrorCode::Unauthenticated) => StatusCode::UNAUTHORIZED,
+        Some(ErrorCode::RateLimited) => StatusCode::TOO_MANY_REQUESTS,
+        Some(ErrorCode::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
         _ => match media {
             Media::GraphqlResponse => StatusCode::BAD_REQUEST,
             Media::Json => StatusCode::OK,
@@ -296,35 +362,42 @@ impl Serialize for Answer<'_> {
 /// A request that never reached the schema, answered in `media`. One that is not a
 /// well-formed GraphQL-over-HTTP request is 400 under either media type, as the spec has it
 /// (only a document that does not parse or validate answers 200 under `application/json`).
-fn refuse(malformed: Malformed, media: Media) -> Response {
+/// A refused request pays 1 point and says so in `extensions.cost`.
+fn refuse(state: &AppState, caller: &Caller, malformed: Malformed, media: Media) -> Response {
     let (status, code, message) = match malformed {
         Malformed::Request(message) => (
             StatusCode::BAD_REQUEST,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             format!("not a GraphQL request: {message}"),
         ),
         Malformed::TooManyOperations(most) => (
             StatusCode::BAD_REQUEST,
-            "QUERY_TOO_COMPLEX",
+            ErrorCode::QueryTooComplex,
             format!("at most {most} operations per batch"),
         ),
         Malformed::TooLarge => (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "BAD_USER_INPUT",
-            "request or upload too large".to_owned(),
+            ErrorCode::BadUserInput,
+            "the request is too large (see LEERROUTE_MAX_BODY_KB, and LEERROUTE_MAX_UPLOAD_MB for uploads)".to_owned(),
         ),
         Malformed::UnsupportedType => (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "send `Content-Type: application/json` (or multipart/form-data for uploads)".to_owned(),
         ),
         Malformed::NotAQuery => (
             StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
+            ErrorCode::BadUserInput,
             "only queries run over GET; send mutations with POST".to_owned(),
         ),
     };
-    let mut response = in_media(graphql_error(status, code, &message), media);
+    let meter = Meter::new(state.budgets.clone(), &caller.budget);
+    meter.refused();
+    let extensions = cost_extensions(&meter.value());
+    let mut response = in_media(
+        graphql_error_with(status, code, &message, extensions),
+        media,
+    );
     if status == StatusCode::METHOD_NOT_ALLOWED {
         response
             .headers_mut()
@@ -337,7 +410,7 @@ fn refuse(malformed: Malformed, media: Media) -> Response {
 fn not_acceptable() -> Response {
     graphql_error(
         StatusCode::NOT_ACCEPTABLE,
-        "BAD_USER_INPUT",
+        ErrorCode::BadUserInput,
         "accept application/graphql-response+json or application/json",
     )
 }

@@ -1,7 +1,7 @@
 //! HTTP wiring: the axum router and its handlers. Every door that serves data (`/graphql`,
 //! the websocket, the CSV export, the calendar feed) takes a [`Caller`](caller::Caller), so
 //! authentication, the rate limit, the request id and the audit trail are applied in one place
-//! and no route can forget them.
+//! and no route can forget them; [`rate`] adds the `x-ratelimit-*` headers to their answers.
 //!
 //! Only `lib.rs` imports this module: handlers reach the shared state through
 //! [`app`](crate::app), never the other way round.
@@ -12,9 +12,13 @@ mod export;
 mod feed;
 mod graphql;
 mod media;
+mod metrics;
+mod multipart;
+mod rate;
 mod request;
 mod responses;
 mod server;
+mod trust;
 mod ws;
 
 pub use server::serve;
@@ -36,14 +40,21 @@ use crate::{app::AppState, request_id};
 /// The router of the whole service.
 pub fn router(state: Arc<AppState>) -> Router {
     let body_limit = state.service.max_upload_mb * 1024 * 1024;
-    Router::new()
+    let budgeted = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphql/ws", get(ws::graphql_ws))
         .route("/calendar/{file}", get(feed::region_feed))
         .route(
             "/export/transition-stats.csv",
             get(export::transition_stats_csv),
         )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate::rate_headers,
+        ));
+    Router::new()
+        .merge(budgeted)
+        .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/metrics", get(metrics::metrics))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .merge(crate::web::routes())

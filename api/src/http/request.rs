@@ -4,8 +4,7 @@
 //! null), so a malformed request is refused before the schema sees it.
 
 use async_graphql::{
-    BatchRequest, ParseRequestError, Request,
-    http::{MultipartOptions, receive_batch_body},
+    Request,
     parser::types::{DocumentOperations, OperationType},
 };
 use axum::{
@@ -13,9 +12,7 @@ use axum::{
     extract::Query,
     http::{HeaderMap, Uri, header},
 };
-use futures::TryStreamExt;
 use serde_json::{Map, Value};
-use tokio_util::compat::TokioAsyncReadCompatExt;
 
 /// One operation as a client sent it: the request for the schema, and the `documentId` of a
 /// trusted document when the client named one instead of (or beside) the text.
@@ -82,32 +79,78 @@ pub enum Operations {
     Batch(Vec<Operation>),
 }
 
-/// The operations of a `POST`: a JSON object or array of them, or a multipart upload.
-pub async fn from_body(
-    headers: &HeaderMap,
-    body: Body,
-    limit: usize,
-    max_batch: usize,
-) -> Result<Operations, Malformed> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let essence = content_type
+/// The limits of a `POST` body, in bytes.
+#[derive(Clone, Copy)]
+pub struct Limits {
+    /// A JSON body, and the `operations` and `map` parts of an upload.
+    pub json: usize,
+    /// The file of an upload.
+    pub upload: usize,
+    /// Most operations in one batch.
+    pub batch: usize,
+}
+
+/// What a `POST` body is, from its `Content-Type`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    Multipart,
+    Other,
+}
+
+/// The kind of body `headers` announce.
+pub fn body_kind(headers: &HeaderMap) -> BodyKind {
+    let essence = content_type(headers)
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let operations = match essence.as_str() {
-        "application/json" => from_json(body, limit).await?,
-        "multipart/form-data" => from_multipart(content_type, body, limit).await?,
-        _ => return Err(Malformed::UnsupportedType),
+    match essence.as_str() {
+        "application/json" => BodyKind::Json,
+        "multipart/form-data" => BodyKind::Multipart,
+        _ => BodyKind::Other,
+    }
+}
+
+fn content_type(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+}
+
+/// The operations of a `POST`: a JSON object or array of them, or a multipart upload. A body
+/// whose `Content-Length` is over its limit is refused unread; one sent in chunks is cut off
+/// at the limit.
+pub async fn from_body(
+    headers: &HeaderMap,
+    body: Body,
+    limits: Limits,
+) -> Result<Operations, Malformed> {
+    let kind = body_kind(headers);
+    let limit = match kind {
+        BodyKind::Json => limits.json,
+        BodyKind::Multipart => limits.upload.saturating_add(limits.json.saturating_mul(2)),
+        BodyKind::Other => return Err(Malformed::UnsupportedType),
+    };
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limit as u64) {
+        return Err(Malformed::TooLarge);
+    }
+    let operations = match kind {
+        BodyKind::Json => from_json(body, limits.json).await?,
+        _ => {
+            super::multipart::read(content_type(headers), body, limits.json, limits.upload).await?
+        }
     };
     if let Operations::Batch(batch) = &operations
-        && batch.len() > max_batch
+        && batch.len() > limits.batch
     {
-        return Err(Malformed::TooManyOperations(max_batch));
+        return Err(Malformed::TooManyOperations(limits.batch));
     }
     Ok(operations)
 }
@@ -118,6 +161,11 @@ async fn from_json(body: Body, limit: usize) -> Result<Operations, Malformed> {
         .map_err(|_| Malformed::TooLarge)?;
     let value: Value = serde_json::from_slice(&bytes)
         .map_err(|_| Malformed::Request("the body is not JSON".to_owned()))?;
+    from_json_value(value)
+}
+
+/// The operations of a JSON body (or of a multipart request's `operations` part).
+pub fn from_json_value(value: Value) -> Result<Operations, Malformed> {
     match value {
         Value::Array(items) if items.is_empty() => {
             Err(Malformed::Request("an empty batch".to_owned()))
@@ -129,35 +177,6 @@ async fn from_json(body: Body, limit: usize) -> Result<Operations, Malformed> {
             .map(Operations::Batch),
         single => operation(single).map(|op| Operations::Single(Box::new(op))),
     }
-}
-
-/// The GraphQL multipart request spec (uploads); a `documentId` is not read here.
-async fn from_multipart(
-    content_type: &str,
-    body: Body,
-    limit: usize,
-) -> Result<Operations, Malformed> {
-    let reader =
-        tokio_util::io::StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
-    let options = MultipartOptions::default()
-        .max_file_size(limit)
-        .max_num_files(1);
-    let batch = receive_batch_body(Some(content_type), reader.compat(), options)
-        .await
-        .map_err(|err| match err {
-            ParseRequestError::PayloadTooLarge => Malformed::TooLarge,
-            other => Malformed::Request(format!("unreadable multipart request: {other}")),
-        })?;
-    let operation = |request| Operation {
-        request,
-        document_id: None,
-    };
-    Ok(match batch {
-        BatchRequest::Single(request) => Operations::Single(Box::new(operation(request))),
-        BatchRequest::Batch(requests) => {
-            Operations::Batch(requests.into_iter().map(operation).collect())
-        }
-    })
 }
 
 /// One request object, its parameters checked for their types.

@@ -8,12 +8,35 @@ use axum::{
 };
 use serde_json::json;
 
-use crate::{error::internal_message, request_id};
+use crate::{
+    error::{ErrorCode, internal_message},
+    request_id,
+};
 
 /// `{"errors": [{"message", "extensions": {"code"}}]}` with `status`.
-pub fn graphql_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+pub fn graphql_error(status: StatusCode, code: ErrorCode, message: &str) -> Response {
+    let body =
+        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] });
     (status, Json(body)).into_response()
+}
+
+/// As [`graphql_error`], with the response's own `extensions` (`{"cost": …}`).
+pub fn graphql_error_with(
+    status: StatusCode,
+    code: ErrorCode,
+    message: &str,
+    extensions: serde_json::Value,
+) -> Response {
+    let body = json!({
+        "errors": [{ "message": message, "extensions": { "code": code.as_str() } }],
+        "extensions": extensions,
+    });
+    (status, Json(body)).into_response()
+}
+
+/// `{"cost": cost}`, a response's `extensions`.
+pub fn cost_extensions(cost: &async_graphql::Value) -> serde_json::Value {
+    json!({ "cost": serde_json::to_value(cost).unwrap_or_default() })
 }
 
 /// `INTERNAL` with the request id; the detail goes to the log only.
@@ -22,13 +45,13 @@ pub fn graphql_internal(detail: &str) -> Response {
     tracing::error!(request_id = %id, error = %detail, "internal error");
     let body = json!({ "errors": [{
         "message": internal_message(&id),
-        "extensions": { "code": "INTERNAL", "requestId": id }
+        "extensions": { "code": ErrorCode::Internal.as_str(), "requestId": id }
     }] });
     (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
 }
 
 /// `CODE: message` on one line, for the doors that do not speak GraphQL.
-pub fn text_error(status: StatusCode, code: &str, message: &str) -> Response {
+pub fn text_error(status: StatusCode, code: ErrorCode, message: &str) -> Response {
     (status, format!("{code}: {message}\n")).into_response()
 }
 

@@ -3,8 +3,9 @@
 //! [`Caller`] is established from it the same way as for an HTTP request.
 //!
 //! Each operation on the socket is a request of its own, as over `POST /graphql`: a fresh
-//! request id, one request of the caller's budget, its own loaders and audit trail (written
-//! before each response leaves) and a code on every error. A socket holds at most
+//! request id, its cost spent from the caller's budget (the same budget as over HTTP, and
+//! `extensions.cost` on each response, as there are no headers per operation), its own loaders
+//! and audit trail (written before each response leaves) and a code on every error. A socket holds at most
 //! [`MAX_OPERATIONS`] operations at once, and must send `connection_init` within
 //! [`INIT_TIMEOUT`] (else it is closed with 4408, as graphql-transport-ws says). When the
 //! server shuts down, every socket is closed with 1001 (going away).
@@ -34,8 +35,9 @@ use futures::{SinkExt, StreamExt, future, stream::BoxStream};
 use super::{
     caller::{Caller, Peer, Presented, Refusal},
     codes::add_error_codes,
+    trust::{self, WS_DOCUMENT_ID},
 };
-use crate::{app::AppState, error::AppError, request_id};
+use crate::{app::AppState, error::AppError, graphql::cost::Meter, request_id};
 
 /// Operations (subscriptions, queries, mutations) one socket may run at once.
 pub const MAX_OPERATIONS: usize = 100;
@@ -46,8 +48,10 @@ pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn graphql_ws(
     State(state): State<Arc<AppState>>,
     Peer(peer): Peer,
+    headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> HttpResponse {
+    let peer = crate::net::client_address(peer, &headers, &state.service.trusted_proxies);
     upgrade
         .protocols(["graphql-transport-ws"])
         .on_upgrade(move |socket| serve(socket, Connection::new(state, peer)))
@@ -81,14 +85,13 @@ impl Connection {
         self.init_arrived.store(true, Ordering::SeqCst);
         let presented = init_token(&payload);
         let id = request_id::new_id();
-        let caller = Caller::establish(&self.state, presented, self.peer, id)
-            .await
-            .map_err(|refusal| {
-                if let Refusal::Internal(detail) = &refusal {
-                    tracing::error!(error = %detail, "cannot establish a websocket caller");
-                }
-                async_graphql::Error::new(refusal.public_message())
-            })?;
+        let (_, caller) = Caller::establish(&self.state, presented, self.peer, id).await;
+        let caller = caller.map_err(|refusal| {
+            if let Refusal::Internal(detail) = &refusal {
+                tracing::error!(error = %detail, "cannot establish a websocket caller");
+            }
+            async_graphql::Error::new(refusal.public_message())
+        })?;
         let _ = self.caller.set(caller);
         Ok(Data::default())
     }
@@ -103,19 +106,38 @@ impl Connection {
             return refused(AppError::TooComplex(message));
         };
         let id = request_id::new_id();
-        if self.state.rate_limiter.check(&caller.budget).is_err() {
-            return request_id::scope_stream(id, refused(AppError::RateLimited)).boxed();
-        }
         let caller = caller.for_request(id.clone());
         caller.fill_socket_operation(&mut request.data, &self.state);
+        let document_id = match request.extensions.remove(WS_DOCUMENT_ID) {
+            Some(async_graphql::Value::String(id)) => Some(id),
+            _ => None,
+        };
+        let meter = Meter::new(self.state.budgets.clone(), &caller.budget);
+        request.data.insert(meter.clone());
+        let started = std::time::Instant::now();
+        let mut counted = false;
         let state = self.state.clone();
-        let responses = self
-            .state
-            .schema
-            .execute_stream(request)
-            .then(move |response| {
-                let (state, audit) = (state.clone(), caller.audit.clone());
-                let _slot = &slot;
+        let responses = futures::stream::once(async move {
+            let resolved = trust::resolve(
+                &state,
+                &caller.viewer,
+                &caller.audit,
+                &mut request,
+                document_id,
+            )
+            .await;
+            (state, caller, resolved.map(|()| request))
+        })
+        .flat_map(move |(state, caller, resolved)| {
+            let responses = match resolved {
+                Ok(request) => state.schema.execute_stream(request),
+                Err(error) => {
+                    futures::stream::once(future::ready(Response::from_errors(vec![error]))).boxed()
+                }
+            };
+            let audit = caller.audit.clone();
+            responses.then(move |response| {
+                let (state, audit) = (state.clone(), audit.clone());
                 async move {
                     if let Err(err) = audit.flush(&state.db).await {
                         let err = AppError::internal(format!("audit log write failed: {err}"));
@@ -125,7 +147,27 @@ impl Connection {
                     add_error_codes(&mut response);
                     response
                 }
-            });
+            })
+        })
+        .map(move |mut response| {
+            let _slot = &slot;
+            meter.stamp(&mut response);
+            // An operation is counted once, at its first response.
+            if !std::mem::replace(&mut counted, true) {
+                let code = response.errors.first().and_then(|e| {
+                    match e.extensions.as_ref()?.get("code")? {
+                        async_graphql::Value::String(code) => Some(code.clone()),
+                        _ => None,
+                    }
+                });
+                crate::metrics::global().operation(
+                    meter.operation().as_deref(),
+                    code.as_deref(),
+                    started.elapsed(),
+                );
+            }
+            response
+        });
         request_id::scope_stream(id, responses).boxed()
     }
 }
@@ -188,8 +230,8 @@ async fn serve(socket: Socket, connection: Connection) {
         .take_while(|message| future::ready(message.is_ok()))
         .filter_map(|message| {
             future::ready(match message {
-                Ok(Message::Text(text)) => Some(text.as_bytes().to_vec()),
-                Ok(Message::Binary(bytes)) => Some(bytes.to_vec()),
+                Ok(Message::Text(text)) => Some(with_document_id(text.as_bytes().to_vec())),
+                Ok(Message::Binary(bytes)) => Some(with_document_id(bytes.to_vec())),
                 _ => None,
             })
         });
@@ -225,6 +267,37 @@ async fn serve(socket: Socket, connection: Connection) {
             break;
         }
     }
+}
+
+/// A `subscribe` message whose payload names a `documentId`, with the id moved into the
+/// payload's `extensions` under [`WS_DOCUMENT_ID`], where [`Connection::operation`] finds it
+/// (async-graphql's request would drop it). Any other message passes unchanged.
+fn with_document_id(message: Vec<u8>) -> Vec<u8> {
+    if !message.windows(10).any(|w| w == b"documentId") {
+        return message;
+    }
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(&message) else {
+        return message;
+    };
+    if object.get("type").and_then(|t| t.as_str()) != Some("subscribe") {
+        return message;
+    }
+    let Some(serde_json::Value::Object(payload)) = object.get_mut("payload") else {
+        return message;
+    };
+    let Some(id) = payload.remove("documentId") else {
+        return message;
+    };
+    let extensions = payload
+        .entry("extensions")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if extensions.is_null() {
+        *extensions = serde_json::Value::Object(Default::default());
+    }
+    if let Some(extensions) = extensions.as_object_mut() {
+        extensions.insert(WS_DOCUMENT_ID.to_owned(), id);
+    }
+    serde_json::to_vec(&object).unwrap_or(message)
 }
 
 fn to_axum(message: WsMessage) -> Message {

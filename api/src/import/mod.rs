@@ -180,6 +180,7 @@ pub async fn execute(
     progress: Option<Progress>,
 ) -> AppResult<ImportSummary> {
     let kind = job.kind.name();
+    let started = std::time::Instant::now();
     tracing::info!(run, kind, subject = job.viewer.subject(), "import queued");
     let result = match lock::acquire(&job.db, Some(run)).await {
         Ok(lock) => {
@@ -212,6 +213,12 @@ pub async fn execute(
             }
         }
     }
+    let outcome = match &result {
+        Ok(_) => "done",
+        Err(AppError::BadInput { .. }) => "refused",
+        Err(_) => "failed",
+    };
+    crate::metrics::global().import(kind, outcome, started.elapsed());
     result
 }
 

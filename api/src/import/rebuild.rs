@@ -96,7 +96,7 @@ async fn fill_record_keys(db: &impl ConnectionTrait, keys: &RecordKeys) -> Resul
         let rows = db
             .query_all_raw(db::statement(
                 backend,
-                "SELECT id, pseudonym FROM student WHERE record_key < 0 ORDER BY id LIMIT 10000",
+                include_str!("sql/records_without_key.sql"),
                 vec![],
             ))
             .await?;

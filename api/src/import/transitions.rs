@@ -104,8 +104,7 @@ async fn compute(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 async fn apply(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     let removed = execute(
         db,
-        "DELETE FROM transition WHERE student_id IN (SELECT student_id FROM import_affected) \
-         AND NOT EXISTS (SELECT 1 FROM import_transition t WHERE t.student_id = transition.student_id)",
+        include_str!("sql/transitions_drop_vanished.sql"),
         vec![],
     )
     .await?;

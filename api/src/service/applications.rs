@@ -1,23 +1,27 @@
 //! Applications to mbo (DESIGN.md 4b): who may read which, the API's writes, and the history of
 //! every status an application has had.
 //!
-//! Scope lives in the SQL, as for pupils: every query on `application` carries [`scope`], so an
-//! application out of scope is never loaded and "not yours" looks like "does not exist".
+//! Scope lives in the SQL, as for pupils: every query on `application` carries the rule of
+//! [`applications`](crate::auth::scope::applications), so an application out of scope is never
+//! loaded and "not yours" looks like "does not exist".
 
 use std::collections::HashSet;
 
 use chrono::{NaiveDate, Utc};
-use entity::{application, application_status, coach_assignment, student};
+use entity::{application, application_status, student};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    sea_query::SelectStatement,
+    DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::{Page, PageArgs, catalogue, page_by_id, signals};
 use crate::{
     audit,
-    auth::{Role, Viewer, policy::ensure},
+    auth::{
+        Role, Viewer,
+        policy::ensure,
+        scope::{applications as scope, persons_at},
+    },
     db,
     domain::{
         SchoolYear, Sector,
@@ -29,89 +33,6 @@ use crate::{
     pseudonym::Pseudonymiser,
 };
 
-/// The persons (pseudonyms) with a record at one of `schools`.
-pub fn persons_at(schools: &[i64]) -> SelectStatement {
-    student::Entity::find()
-        .select_only()
-        .column(student::Column::Pseudonym)
-        .filter(student::Column::SchoolId.is_in(schools.to_vec()))
-        .into_query()
-}
-
-/// The persons with a record among `ids`.
-fn persons_of_records(ids: SelectStatement) -> SelectStatement {
-    student::Entity::find()
-        .select_only()
-        .column(student::Column::Pseudonym)
-        .filter(student::Column::Id.in_subquery(ids))
-        .into_query()
-}
-
-/// The applicants whose person mbo staff of `schools` may read (DESIGN.md 4b): an application
-/// to one of those schools that is open (or enrolled), or that closed in the current school year
-/// (until 31 July of the school year in which it closed). For the pupil scope of mbo staff.
-pub fn reaching_applicants(schools: &[i64], today: NaiveDate) -> SelectStatement {
-    let this_year = SchoolYear::containing(today).first_day();
-    application::Entity::find()
-        .select_only()
-        .column(application::Column::Pseudonym)
-        .filter(application::Column::SchoolId.is_in(schools.to_vec()))
-        .filter(
-            Condition::any()
-                .add(application::Column::Status.is_in(ApplicationStatus::OPEN))
-                .add(application::Column::StatusDate.gte(this_year)),
-        )
-        .into_query()
-}
-
-/// The pupils (record ids) a coach is assigned to on `today`.
-pub fn coached_records(person: i64, today: NaiveDate) -> SelectStatement {
-    coach_assignment::Entity::find()
-        .select_only()
-        .column(coach_assignment::Column::StudentId)
-        .filter(coach_assignment::Column::PersonId.eq(person))
-        .filter(coach_assignment::Column::StartsOn.lte(today))
-        .filter(
-            Condition::any()
-                .add(coach_assignment::Column::EndsOn.is_null())
-                .add(coach_assignment::Column::EndsOn.gte(today)),
-        )
-        .into_query()
-}
-
-/// The applications a caller may read, as a condition on `application`; `None` for none.
-///
-/// vmbo staff: every application of their pupils; mbo staff: the applications to their school
-/// (never the applicant's others); a student their own; a coach those of the pupils assigned to
-/// them now; rmc those of the pupils in its scope; admin all.
-pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
-    let pseudonym = application::Column::Pseudonym;
-    match viewer.role() {
-        Role::Admin => Some(Condition::all()),
-        Role::SchoolStaff if !viewer.school_ids.is_empty() => Some(
-            Condition::any()
-                .add(application::Column::SchoolId.is_in(viewer.school_ids.clone()))
-                .add(pseudonym.in_subquery(persons_at(&viewer.school_ids))),
-        ),
-        Role::Student => viewer.student_id.map(|id| {
-            let own = student::Entity::find()
-                .select_only()
-                .column(student::Column::Id)
-                .filter(student::Column::Id.eq(id))
-                .into_query();
-            Condition::all().add(pseudonym.in_subquery(persons_of_records(own)))
-        }),
-        Role::Coach => viewer.person_id.map(|person| {
-            let coached = persons_of_records(coached_records(person, today));
-            Condition::all().add(pseudonym.in_subquery(coached))
-        }),
-        Role::Rmc => viewer.region_id.map(|region| {
-            Condition::all().add(pseudonym.in_subquery(signals::rmc_persons(region, today)))
-        }),
-        _ => None,
-    }
-}
-
 /// Which of `persons` (pseudonyms) the caller may read a record of: for `Application.student`,
 /// which is null, without an error, where the caller may not read the pupil.
 pub async fn readable_persons(
@@ -121,7 +42,7 @@ pub async fn readable_persons(
 ) -> AppResult<HashSet<String>> {
     persons.sort();
     persons.dedup();
-    let Some(scope) = super::pupils::scope(viewer, viewer.today()) else {
+    let Some(scope) = crate::auth::scope::students(viewer, viewer.today()) else {
         return Ok(HashSet::new());
     };
     if persons.is_empty() {
@@ -371,16 +292,7 @@ pub async fn record_imported_statuses(
     }
     db::execute(
         db,
-        "INSERT INTO application_status (application_id, status, status_date, at, source, subject) \
-         SELECT a.id, a.status, a.status_date, ?, ?, (SELECT r.subject FROM import_run r WHERE r.id = ?) \
-         FROM application a LEFT JOIN (\
-           SELECT h.application_id AS application_id, h.status AS status, h.status_date AS status_date \
-           FROM application_status h JOIN (\
-             SELECT application_id, MAX(id) AS id FROM application_status GROUP BY application_id\
-           ) newest ON newest.id = h.id\
-         ) last ON last.application_id = a.id \
-         WHERE a.import_run = ? AND (last.application_id IS NULL OR last.status <> a.status \
-           OR last.status_date <> a.status_date)",
+        include_str!("sql/application_history_after_import.sql"),
         vec![
             Utc::now().into(),
             ApplicationSource::Import.as_str().into(),

@@ -11,15 +11,17 @@ use super::{
 };
 use crate::{auth::Viewer, db::statement, domain::Need, error::AppResult};
 
-/// A dimension to group needs by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum NeedsDimension {
-    /// The school year the pupil left vmbo.
-    Cohort,
-    /// The pupil's vmbo school.
-    School,
-    /// The pupil's leerlab (null key: none).
-    Leerlab,
+crate::domain::documented! {
+    /// A dimension to group needs by.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum NeedsDimension {
+        /// The school year the pupil left vmbo.
+        Cohort,
+        /// The pupil's vmbo school.
+        School,
+        /// The pupil's leerlab (null key: none).
+        Leerlab,
+    }
 }
 
 impl NeedsDimension {
@@ -30,6 +32,32 @@ impl NeedsDimension {
             NeedsDimension::Leerlab => "s.leerlab_id",
         }
     }
+}
+
+/// The columns of a needs fact: the pupil's group, the need (null: evaluated at all), the count
+/// and the sum of the counted pupils' stored record keys.
+pub(crate) const PURGED_NEEDS: &str =
+    "region_id, cohort, school_id, leerlab_id, need, pupils, pupils_keys";
+
+/// One row per pupil who evaluated at all, in [`PURGED_NEEDS`] columns; `condition` narrows the
+/// pupils (SQL over `s`, starting with `AND`, or empty).
+pub(crate) fn pupil_respondents(condition: &str) -> String {
+    format!(
+        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
+         s.leerlab_id AS leerlab_id, CAST(NULL AS VARCHAR(32)) AS need, 1 AS pupils, \
+         s.record_key AS pupils_keys FROM student s \
+         WHERE EXISTS (SELECT 1 FROM self_evaluation e WHERE e.student_id = s.id) {condition}"
+    )
+}
+
+/// One row per pupil and need named, in [`PURGED_NEEDS`] columns.
+pub(crate) fn pupil_needs(condition: &str) -> String {
+    format!(
+        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
+         s.leerlab_id AS leerlab_id, n.need AS need, 1 AS pupils, s.record_key AS pupils_keys \
+         FROM (SELECT DISTINCT student_id, need FROM self_evaluation_need) n \
+         JOIN student s ON s.id = n.student_id WHERE TRUE {condition}"
+    )
 }
 
 /// Filters of `needsStats`.
@@ -100,14 +128,17 @@ pub async fn needs_stats(
             format!("{}, ", keys.join(", "))
         };
         // One row per pupil (and need) counted, so the record keys add up once per pupil.
-        let keys = key_sum("s.record_key");
+        let keys = key_sum("s.pupils_keys");
+        // Purged pupils count through their groups' stored rows (`stats_purged_needs`).
         let respondents_sql = format!(
-            "SELECT {key_select}CAST(COUNT(*) AS BIGINT) AS n, {keys} AS k FROM student s WHERE EXISTS (SELECT 1 FROM self_evaluation e WHERE e.student_id = s.id) {where_clause} {}",
+            "SELECT {key_select}CAST(SUM(s.pupils) AS BIGINT) AS n, {keys} AS k FROM ({} UNION ALL SELECT {PURGED_NEEDS} FROM stats_purged_needs WHERE need IS NULL) s WHERE TRUE {where_clause} {}",
+            pupil_respondents(""),
             group_by_clause("")
         );
         let needs_sql = format!(
-            "SELECT {key_select}n.need AS need, CAST(COUNT(*) AS BIGINT) AS n, {keys} AS k FROM (SELECT DISTINCT student_id, need FROM self_evaluation_need) n JOIN student s ON s.id = n.student_id WHERE TRUE {where_clause} {}",
-            group_by_clause("n.need")
+            "SELECT {key_select}s.need AS need, CAST(SUM(s.pupils) AS BIGINT) AS n, {keys} AS k FROM ({} UNION ALL SELECT {PURGED_NEEDS} FROM stats_purged_needs WHERE need IS NOT NULL) s WHERE TRUE {where_clause} {}",
+            pupil_needs(""),
+            group_by_clause("s.need")
         );
         let backend = db.get_database_backend();
         let mut index: HashMap<RawKey, usize> = HashMap::new();

@@ -19,21 +19,22 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// A dimension to group `pipelineStats` by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-#[graphql(name = "PipelineDimension")]
-pub enum PipelineDimension {
-    /// The pupil's vmbo school.
-    VoSchool,
-    /// An mbo school applied to that school year (a pupil counts under each; null key: no
-    /// application).
-    MboSchool,
-    /// The vmbo leerweg.
-    Leerweg,
-    /// The leerlab (null key: none).
-    Leerlab,
-    /// The vmbo year (3 or 4).
-    Year,
+crate::domain::documented! {
+    /// A dimension to group `pipelineStats` by.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum PipelineDimension {
+        /// The pupil's vmbo school.
+        VoSchool,
+        /// An mbo school applied to that school year (a pupil counts under each; null key: no
+        /// application).
+        MboSchool,
+        /// The vmbo leerweg.
+        Leerweg,
+        /// The leerlab (null key: none).
+        Leerlab,
+        /// The vmbo year (3 or 4).
+        Year,
+    }
 }
 
 impl PipelineDimension {

@@ -1,21 +1,22 @@
 //! Pupil records: who may see which pupil, and the writes on pupils (coach, self-evaluation).
 //!
-//! Scope lives in the SQL: every query on `student` carries [`scope`], so a pupil outside the
-//! caller's scope is never loaded, and "not yours" and "does not exist" look the same.
+//! Scope lives in the SQL: every query on `student` carries the rule of
+//! [`students`](crate::auth::scope::students), so a pupil outside the caller's scope is never
+//! loaded, and "not yours" and "does not exist" look the same.
 
 use chrono::{NaiveDate, Utc};
 use entity::{
-    coach_assignment, enrolment, person, self_evaluation, self_evaluation_need, student, transition,
+    coach_assignment, person, self_evaluation, self_evaluation_need, student, transition,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
-use super::{Page, PageArgs, applications, catalogue, leerlab, optional_text, page_by_id, signals};
+use super::{Page, PageArgs, catalogue, leerlab, optional_text, page_by_id};
 use crate::{
     audit,
-    auth::{Role, Viewer, policy::ensure},
+    auth::{Role, Viewer, policy::ensure, scope::students},
     db,
     domain::{
         EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear,
@@ -24,110 +25,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// The pupils a caller may see, as a condition on `student`; `None` when they may see none.
-///
-/// - school staff: the persons with a record at their school (vmbo: every record of their pupils,
-///   leavers included), with an enrolment at their school, or whose application to their school
-///   reaches them ([`applications::reaching_applicants`]);
-/// - rmc: the persons of its region with a signal it works on ([`signals::rmc_persons`]);
-/// - a coach: the pupils currently assigned to them; a student: themselves; admin: everyone.
-pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
-    match viewer.role() {
-        Role::Admin => Some(Condition::all()),
-        Role::SchoolStaff if !viewer.school_ids.is_empty() => {
-            let enrolled_here = plausibly_enrolled_at(&viewer.school_ids);
-            let applied_here = applications::reaching_applicants(&viewer.school_ids, today);
-            Some(
-                Condition::any()
-                    .add(
-                        student::Column::Pseudonym
-                            .in_subquery(applications::persons_at(&viewer.school_ids)),
-                    )
-                    .add(student::Column::Pseudonym.in_subquery(enrolled_here))
-                    .add(student::Column::Pseudonym.in_subquery(applied_here)),
-            )
-        }
-        Role::Rmc => viewer.region_id.map(|region| {
-            let persons = signals::rmc_persons(region, today);
-            Condition::all().add(student::Column::Pseudonym.in_subquery(persons))
-        }),
-        Role::Student => viewer
-            .student_id
-            .map(|id| Condition::all().add(student::Column::Id.eq(id))),
-        Role::Coach => viewer.person_id.map(|person| {
-            let assigned = coach_assignment::Entity::find()
-                .select_only()
-                .column(coach_assignment::Column::StudentId)
-                .filter(coach_assignment::Column::PersonId.eq(person))
-                .filter(current_assignment(today))
-                .into_query();
-            Condition::all().add(student::Column::Id.in_subquery(assigned))
-        }),
-        _ => None,
-    }
-}
-
-/// The persons with a plausible enrolment at one of `school_ids`: one that started on or after
-/// the day the person left vmbo (the exam date of a record that has `LEFT`). An enrolment file
-/// can name any PGN with any date, so an enrolment alone (say, dated 2001, or of a pupil still
-/// in school) reaches no vmbo record, transition, coach or evaluation (DESIGN.md 4b).
-fn plausibly_enrolled_at(school_ids: &[i64]) -> sea_orm::sea_query::SelectStatement {
-    use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
-    let left = Alias::new("left_record");
-    Query::select()
-        .column((enrolment::Entity, enrolment::Column::Pseudonym))
-        .from(enrolment::Entity)
-        .join_as(
-            JoinType::InnerJoin,
-            student::Entity,
-            left.clone(),
-            Expr::col((left.clone(), student::Column::Pseudonym))
-                .equals((enrolment::Entity, enrolment::Column::Pseudonym)),
-        )
-        .and_where(
-            Expr::col((enrolment::Entity, enrolment::Column::SchoolId)).is_in(school_ids.to_vec()),
-        )
-        .and_where(
-            Expr::col((left.clone(), student::Column::Status)).eq(StudentStatus::Left.as_str()),
-        )
-        .and_where(
-            Expr::col((enrolment::Entity, enrolment::Column::EnrolledOn))
-                .gte(Expr::col((left, student::Column::ExamDate))),
-        )
-        .to_owned()
-}
-
-/// Of `ids`, the pupils the caller may see, by the rule of [`scope`]: for every response that
-/// carries pupil data outside the pupil queries themselves.
-pub async fn visible_among(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    ids: &[i64],
-) -> AppResult<std::collections::HashSet<i64>> {
-    let Some(condition) = scope(viewer, viewer.today()).filter(|_| !ids.is_empty()) else {
-        return Ok(Default::default());
-    };
-    let visible = student::Entity::find()
-        .select_only()
-        .column(student::Column::Id)
-        .filter(student::Column::Id.is_in(ids.to_vec()))
-        .filter(condition)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    Ok(visible.into_iter().collect())
-}
-
-/// An assignment that runs on `today`.
-fn current_assignment(today: NaiveDate) -> Condition {
-    Condition::all()
-        .add(coach_assignment::Column::StartsOn.lte(today))
-        .add(
-            Condition::any()
-                .add(coach_assignment::Column::EndsOn.is_null())
-                .add(coach_assignment::Column::EndsOn.gte(today)),
-        )
-}
+pub use crate::auth::scope::visible_among;
 
 /// Filters of `students(filter:)`.
 #[derive(Clone, Debug, Default)]
@@ -288,7 +186,7 @@ fn transitions_where(condition: Condition) -> sea_orm::sea_query::SelectStatemen
 
 /// The caller's pupil scope; `FORBIDDEN` for roles that see no pupils.
 fn scope_or_forbidden(viewer: &Viewer) -> AppResult<Condition> {
-    scope(viewer, viewer.today()).ok_or(AppError::Forbidden)
+    students(viewer, viewer.today()).ok_or(AppError::Forbidden)
 }
 
 async fn page_of_students(

@@ -9,28 +9,20 @@
 //! evaluations hold the import lock, so replicas never race.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use entity::{application, enrolment, person, signal, signal_note, student};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Value,
-    sea_query::SelectStatement,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 
-use super::{
-    Page, PageArgs,
-    applications::{coached_records, persons_at},
-    catalogue, page_by_id,
-};
 use crate::{
     audit,
-    auth::{Role, Viewer, policy::ensure},
+    auth::Viewer,
     db::{self, execute, statement},
-    domain::pipeline::{ApplicationStatus, SignalKind, SignalStatus},
     error::{AppError, AppResult},
     import::lock,
     live::Live,
 };
-use std::sync::Arc;
+
+mod work;
+
+pub use work::{SignalChanges, SignalFilter, get, list, of_person, raised_for, target, update};
 
 /// What an evaluation did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -259,26 +251,6 @@ pub async fn after_person_change(
     Ok(evaluated)
 }
 
-/// The persons `rmc` of `region` reads (DESIGN.md 4b): those of its region (their latest
-/// record's) with an `OPEN` or `IN_PROGRESS` signal, or one resolved in the last 90 days.
-pub fn rmc_persons(region: i64, today: NaiveDate) -> SelectStatement {
-    let in_region = student::Entity::find()
-        .select_only()
-        .column(student::Column::Id)
-        .filter(student::Column::RegionId.eq(region))
-        .into_query();
-    signal::Entity::find()
-        .select_only()
-        .column(signal::Column::Pseudonym)
-        .filter(signal::Column::StudentId.in_subquery(in_region))
-        .filter(
-            Condition::any()
-                .add(signal::Column::Status.ne("RESOLVED"))
-                .add(signal::Column::ResolvedOn.gte(today - Duration::days(90))),
-        )
-        .into_query()
-}
-
 /// Evaluates every person's signals inside an import's (or a refresh's) transaction, which
 /// holds the import lock, and brings the pipeline summary up to date.
 pub async fn refresh_in(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Evaluated, DbErr> {
@@ -315,317 +287,12 @@ pub async fn refresh(
     result
 }
 
-/// `serve`'s evaluations: one at start, then every day at 00:05 Europe/Amsterdam. A failed run
-/// is logged and tried again the next day (or at the next import, which evaluates too).
-pub async fn daily(db: DatabaseConnection, clock: crate::clock::Clock, live: Arc<Live>) {
-    loop {
-        let viewer = Viewer::system("signals").on(&clock);
-        match refresh(&db, &viewer, &live).await {
-            Ok(done) => tracing::info!(
-                today = %viewer.today(),
-                raised = done.raised.len(),
-                resolved = done.resolved,
-                "signals evaluated"
-            ),
-            Err(err) => tracing::warn!(error = %err.message(), "signal evaluation failed"),
-        }
-        tokio::time::sleep(until_next_run(Utc::now())).await;
-    }
-}
-
-/// How long from `now` until the next 00:05 in Europe/Amsterdam.
-fn until_next_run(now: chrono::DateTime<Utc>) -> std::time::Duration {
-    use chrono::TimeZone;
-    let local = now.with_timezone(&chrono_tz::Europe::Amsterdam);
-    let mut day = local.date_naive();
-    loop {
-        let at = day.and_hms_opt(0, 5, 0).expect("00:05 exists");
-        if let Some(next) = chrono_tz::Europe::Amsterdam
-            .from_local_datetime(&at)
-            .earliest()
-            && next > local
-        {
-            return (next.with_timezone(&Utc) - now)
-                .to_std()
-                .unwrap_or_default();
-        }
-        day = day.succ_opt().expect("a next day");
-    }
-}
-
-/// Persons with an open application to, or an enrolment at, one of `schools`: whose signals
-/// mbo staff of those schools read.
-fn persons_with_mbo_ties(schools: &[i64]) -> (SelectStatement, SelectStatement) {
-    let applied = application::Entity::find()
-        .select_only()
-        .column(application::Column::Pseudonym)
-        .filter(application::Column::SchoolId.is_in(schools.to_vec()))
-        .filter(application::Column::Status.is_in(ApplicationStatus::OPEN))
-        .into_query();
-    let enrolled = enrolment::Entity::find()
-        .select_only()
-        .column(enrolment::Column::Pseudonym)
-        .filter(enrolment::Column::SchoolId.is_in(schools.to_vec()))
-        .into_query();
-    (applied, enrolled)
-}
-
-/// The signals a caller may read, as a condition on `signal`; `None` for none (students never
-/// read signals). vmbo staff: their pupils'; mbo staff: those of pupils with an open application
-/// to, or an enrolment at, their school; a coach: their pupils'; rmc: those of the pupils in
-/// its scope; admin: all.
-pub fn scope(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
-    let pseudonym = signal::Column::Pseudonym;
-    match viewer.role() {
-        Role::Admin => Some(Condition::all()),
-        Role::SchoolStaff if !viewer.school_ids.is_empty() => {
-            let (applied, enrolled) = persons_with_mbo_ties(&viewer.school_ids);
-            Some(
-                Condition::any()
-                    .add(pseudonym.in_subquery(persons_at(&viewer.school_ids)))
-                    .add(pseudonym.in_subquery(applied))
-                    .add(pseudonym.in_subquery(enrolled)),
-            )
-        }
-        Role::Coach => viewer.person_id.map(|person| {
-            let records = coached_records(person, today);
-            Condition::all().add(
-                signal::Column::Pseudonym.in_subquery(
-                    student::Entity::find()
-                        .select_only()
-                        .column(student::Column::Pseudonym)
-                        .filter(student::Column::Id.in_subquery(records))
-                        .into_query(),
-                ),
-            )
-        }),
-        Role::Rmc => viewer
-            .region_id
-            .map(|region| Condition::all().add(pseudonym.in_subquery(rmc_persons(region, today)))),
-        _ => None,
-    }
-}
-
-/// Filters of `signals(filter:)`.
-#[derive(Clone, Debug, Default)]
-pub struct SignalFilter {
-    pub region_code: Option<String>,
-    /// The pupil's vmbo school, or an mbo school the pupil applied to.
-    pub school_brin: Option<String>,
-    pub kind: Option<SignalKind>,
-    pub status: Option<SignalStatus>,
-}
-
-pub async fn list(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    filter: &SignalFilter,
-    page: PageArgs,
-    want_total: bool,
-) -> AppResult<Page<signal::Model>> {
-    let condition = filtered(db, viewer, filter).await?;
-    let select = signal::Entity::find().filter(condition);
-    page_by_id(db, select, signal::Column::Id, page, want_total).await
-}
-
-/// A raised signal for a `signalRaised` subscriber: the signal when the subscriber may read it
-/// and it matches the subscription's filter, else `None`.
-pub async fn raised_for(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    filter: &SignalFilter,
-    id: i64,
-) -> AppResult<Option<signal::Model>> {
-    let condition = filtered(db, viewer, filter).await?;
-    Ok(signal::Entity::find_by_id(id)
-        .filter(condition)
-        .one(db)
-        .await?)
-}
-
-/// The caller's scope and a filter, as one condition on `signal`.
-async fn filtered(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    filter: &SignalFilter,
-) -> AppResult<Condition> {
-    let mut condition =
-        Condition::all().add(scope(viewer, viewer.today()).ok_or(AppError::Forbidden)?);
-    if let Some(code) = &filter.region_code {
-        let region = catalogue::region_by_code(db, code)
-            .await?
-            .map_or(-1, |r| r.id);
-        let in_region = student::Entity::find()
-            .select_only()
-            .column(student::Column::Id)
-            .filter(student::Column::RegionId.eq(region))
-            .into_query();
-        condition = condition.add(signal::Column::StudentId.in_subquery(in_region));
-    }
-    if let Some(brin) = &filter.school_brin {
-        let school = catalogue::school_by_brin(db, brin)
-            .await?
-            .map_or(-1, |s| s.id);
-        let applied = application::Entity::find()
-            .select_only()
-            .column(application::Column::Pseudonym)
-            .filter(application::Column::SchoolId.eq(school))
-            .into_query();
-        condition = condition.add(
-            Condition::any()
-                .add(signal::Column::Pseudonym.in_subquery(persons_at(&[school])))
-                .add(signal::Column::Pseudonym.in_subquery(applied)),
-        );
-    }
-    if let Some(kind) = filter.kind {
-        condition = condition.add(signal::Column::Kind.eq(kind.as_str()));
-    }
-    if let Some(status) = filter.status {
-        condition = condition.add(signal::Column::Status.eq(status.as_str()));
-    }
-    Ok(condition)
-}
-
-/// The signals of one person that the caller may read, oldest first.
-pub async fn of_person(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    pseudonym: &str,
-) -> AppResult<Vec<signal::Model>> {
-    let Some(scope) = scope(viewer, viewer.today()) else {
-        return Ok(Vec::new());
-    };
-    Ok(signal::Entity::find()
-        .filter(signal::Column::Pseudonym.eq(pseudonym))
-        .filter(scope)
-        .all(db)
-        .await?)
-}
-
-/// One signal the caller may read; out of scope and nonexistent look the same.
-pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<signal::Model> {
-    let found = signal::Entity::find_by_id(id)
-        .filter(scope(viewer, viewer.today()).ok_or(AppError::Forbidden)?)
-        .one(db)
-        .await?;
-    match found {
-        Some(found) => Ok(found),
-        None if viewer.is_admin() => Err(AppError::not_found("no such signal")),
-        None => Err(AppError::Forbidden),
-    }
-}
-
-/// What `updateSignal` changes.
-#[derive(Clone, Debug, Default)]
-pub struct SignalChanges {
-    pub status: Option<SignalStatus>,
-    pub assignee_id: Option<i64>,
-    pub note: Option<String>,
-}
-
-/// Whether the caller may work on a signal: `rmc` of the pupil's region, staff of the pupil's
-/// vmbo school, admin.
-async fn may_write(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    found: &signal::Model,
-) -> AppResult<bool> {
-    Ok(match viewer.role() {
-        Role::Admin => true,
-        Role::Rmc => {
-            let record = student::Entity::find_by_id(found.student_id)
-                .one(db)
-                .await?;
-            record.is_some_and(|r| Some(r.region_id) == viewer.region_id)
-        }
-        Role::SchoolStaff => student::Entity::find()
-            .filter(student::Column::Pseudonym.eq(found.pseudonym.as_str()))
-            .filter(student::Column::SchoolId.is_in(viewer.school_ids.clone()))
-            .one(db)
-            .await?
-            .is_some(),
-        _ => false,
-    })
-}
-
-/// `updateSignal`: status, assignee and/or a note. A `RESOLVED` signal is `CONFLICT`; resolving
-/// by hand sets `resolvedOn` to today and keeps the rules from raising it again while its
-/// condition holds without a break.
-pub async fn update(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    id: i64,
-    changes: SignalChanges,
-) -> AppResult<signal::Model> {
-    let found = get(db, viewer, id).await?;
-    ensure(may_write(db, viewer, &found).await?)?;
-    if SignalStatus::from_db(&found.status) == SignalStatus::Resolved {
-        return Err(AppError::conflict(
-            "the signal is resolved; a new one is raised if its condition returns",
-        ));
-    }
-    let note = super::optional_text("note", changes.note.as_deref(), 4000)?;
-    if let Some(assignee) = changes.assignee_id
-        && person::Entity::find_by_id(assignee)
-            .one(db)
-            .await?
-            .is_none()
-    {
-        return Err(AppError::not_found_in("assigneeId", "no such person"));
-    }
-    let txn = db::begin_write(db).await?;
-    let mut active: signal::ActiveModel = found.clone().into();
-    if let Some(status) = changes.status {
-        active.status = Set(status.as_str().to_owned());
-        if status == SignalStatus::Resolved {
-            active.resolved_on = Set(Some(viewer.today()));
-            active.dormant = Set(true);
-        }
-    }
-    if let Some(assignee) = changes.assignee_id {
-        active.assignee_id = Set(Some(assignee));
-    }
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&txn).await?;
-    if let Some(text) = note {
-        signal_note::ActiveModel {
-            signal_id: Set(updated.id),
-            at: Set(Utc::now()),
-            author: Set(viewer
-                .subject()
-                .unwrap_or_else(|| viewer.role().as_str().to_owned())),
-            text: Set(text),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-    }
-    super::pipeline::refresh(&txn, Persons::One(&updated.pseudonym)).await?;
-    audit::record_write(&txn, viewer, "signal.update", target(updated.id)).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// The audit-log target of a signal: its global id.
-pub fn target(id: i64) -> String {
-    format!("Signal:{}", crate::ids::encode("Signal", id).0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
-    }
-
-    #[test]
-    fn the_daily_run_is_at_five_past_midnight_in_amsterdam() {
-        // 23:00 UTC on 1 December is 00:00 in Amsterdam: five minutes to go.
-        let now = "2026-12-01T23:00:00Z".parse().unwrap();
-        assert_eq!(until_next_run(now).as_secs(), 5 * 60);
-        let now = "2026-12-01T23:10:00Z".parse().unwrap();
-        assert_eq!(until_next_run(now).as_secs(), 24 * 3600 - 5 * 60);
     }
 
     #[test]

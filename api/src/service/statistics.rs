@@ -10,40 +10,43 @@
 use std::{collections::HashMap, sync::LazyLock};
 
 use entity::{leerlab, school};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Value};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Value};
 
-use super::{
-    catalogue,
-    disclosure::{Cell, Disclosure, key_sum},
-    leerlab::leerlab_by_code,
-};
+use super::disclosure::{Cell, Disclosure, key_sum};
 use crate::{
-    auth::{Role, Viewer},
+    auth::Viewer,
     db::{execute, placeholders, statement},
     domain::{Leerweg, Profile, SchoolYear},
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 
-/// A dimension to group transition statistics by.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-#[graphql(name = "TransitionDimension")]
-pub enum Dimension {
-    /// The school year the pupil left vmbo.
-    Cohort,
-    /// The vmbo school the pupil left.
-    VoSchool,
-    /// The mbo school of the transition (null key: no transition).
-    MboSchool,
-    /// The vmbo leerweg.
-    Leerweg,
-    /// The vmbo profiel.
-    Profile,
-    /// The crebo of the transition (null key: no transition).
-    Crebo,
-    /// The mbo level of the transition (null key: no transition).
-    Level,
-    /// The leerlab the pupil took part in (null key: none).
-    Leerlab,
+mod filter;
+mod measure;
+
+pub(super) use filter::{Resolved, resolve};
+pub use measure::Measure;
+
+crate::domain::documented! {
+    /// A dimension to group transition statistics by.
+    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum Dimension {
+        /// The school year the pupil left vmbo.
+        Cohort,
+        /// The vmbo school the pupil left.
+        VoSchool,
+        /// The mbo school of the transition (null key: no transition).
+        MboSchool,
+        /// The vmbo leerweg.
+        Leerweg,
+        /// The vmbo profiel.
+        Profile,
+        /// The crebo of the transition (null key: no transition).
+        Crebo,
+        /// The mbo level of the transition (null key: no transition).
+        Level,
+        /// The leerlab the pupil took part in (null key: none).
+        Leerlab,
+    }
 }
 
 impl Dimension {
@@ -57,86 +60,6 @@ impl Dimension {
             Dimension::Crebo => "transition_crebo",
             Dimension::Level => "transition_level",
             Dimension::Leerlab => "leerlab_id",
-        }
-    }
-}
-
-/// A published measure of a statistics row. The one list of them: rows hold their values in
-/// [`Measure::ALL`] order, the CSV export names its columns from it, and each says here how it
-/// follows from the stored counts (so its cell key covers exactly the pupils it counts).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Measure {
-    Leavers,
-    Enrolled,
-    NotEnrolled,
-    Retained,
-    Switched,
-    DroppedOut,
-    ChoseBeforeExam,
-    ChoiceMatched,
-    BelowExpectedLevel,
-    AtExpectedLevel,
-    AboveExpectedLevel,
-}
-
-impl Measure {
-    pub const ALL: [Measure; 11] = [
-        Measure::Leavers,
-        Measure::Enrolled,
-        Measure::NotEnrolled,
-        Measure::Retained,
-        Measure::Switched,
-        Measure::DroppedOut,
-        Measure::ChoseBeforeExam,
-        Measure::ChoiceMatched,
-        Measure::BelowExpectedLevel,
-        Measure::AtExpectedLevel,
-        Measure::AboveExpectedLevel,
-    ];
-
-    /// The column of the CSV export.
-    pub fn csv_column(self) -> &'static str {
-        match self {
-            Measure::Leavers => "leavers",
-            Measure::Enrolled => "enrolled",
-            Measure::NotEnrolled => "not_enrolled",
-            Measure::Retained => "retained",
-            Measure::Switched => "switched",
-            Measure::DroppedOut => "dropped_out",
-            Measure::ChoseBeforeExam => "chose_before_exam",
-            Measure::ChoiceMatched => "choice_matched",
-            Measure::BelowExpectedLevel => "below_expected_level",
-            Measure::AtExpectedLevel => "at_expected_level",
-            Measure::AboveExpectedLevel => "above_expected_level",
-        }
-    }
-
-    /// The measure's cell from a group's stored cells. Differences are of a set and its subset
-    /// (`enrolled` within `leavers`; `switched` and `droppedOut`, disjoint, within `enrolled`).
-    fn cell(self, s: &Stored) -> Cell {
-        let [
-            leavers,
-            enrolled,
-            switched,
-            dropped_out,
-            chose,
-            matched,
-            below,
-            at,
-            above,
-        ] = *s;
-        match self {
-            Measure::Leavers => leavers,
-            Measure::Enrolled => enrolled,
-            Measure::NotEnrolled => leavers - enrolled,
-            Measure::Retained => enrolled - switched - dropped_out,
-            Measure::Switched => switched,
-            Measure::DroppedOut => dropped_out,
-            Measure::ChoseBeforeExam => chose,
-            Measure::ChoiceMatched => matched,
-            Measure::BelowExpectedLevel => below,
-            Measure::AtExpectedLevel => at,
-            Measure::AboveExpectedLevel => above,
         }
     }
 }
@@ -187,162 +110,6 @@ pub struct StatsTable {
     pub rows: Vec<StatsRow>,
     pub total: StatsRow,
     pub min_cell: i64,
-}
-
-/// The filter as row ids, after scope checks.
-pub(super) struct Resolved {
-    pub(super) conditions: Vec<String>,
-    pub(super) values: Vec<Value>,
-    /// A code in the filter named nothing: the answer is empty.
-    pub(super) empty: bool,
-    /// The fact columns the conditions use (to pick a summary table that has them).
-    columns: Vec<&'static str>,
-    /// The caller gets exact counts: admin, or school_staff whose filter names their own school
-    /// (every pupil counted is one they may read).
-    pub(super) exact: bool,
-}
-
-impl Resolved {
-    fn new() -> Self {
-        Resolved {
-            conditions: Vec::new(),
-            values: Vec::new(),
-            empty: false,
-            columns: Vec::new(),
-            exact: false,
-        }
-    }
-
-    fn add(&mut self, column: &'static str, condition: String, values: Vec<Value>) {
-        self.columns.push(column);
-        self.conditions.push(condition);
-        self.values.extend(values);
-    }
-
-    fn equals(&mut self, column: &'static str, value: Value) {
-        self.add(column, format!("{column} = ?"), vec![value]);
-    }
-
-    fn in_list(&mut self, column: &'static str, values: Vec<Value>) {
-        if values.is_empty() {
-            self.empty = true;
-            return;
-        }
-        self.add(
-            column,
-            format!("{column} IN ({})", placeholders(values.len())),
-            values,
-        );
-    }
-
-    fn where_clause(&self) -> String {
-        if self.conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.conditions.join(" AND "))
-        }
-    }
-}
-
-/// A school and its locations or colleges (a filter on an ROC covers its colleges).
-async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult<Vec<i64>> {
-    let Some(school) = catalogue::school_by_brin(db, brin).await? else {
-        return Ok(Vec::new());
-    };
-    let children = school::Entity::find()
-        .filter(school::Column::ParentId.eq(school.id))
-        .all(db)
-        .await?;
-    Ok(std::iter::once(school.id)
-        .chain(children.into_iter().map(|c| c.id))
-        .collect())
-}
-
-/// Applies the statistics scope of DESIGN.md: coordinator, integration and rmc see their own region,
-/// school_staff only statistics filtered to their own school, admin everything.
-pub(super) async fn resolve(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    filter: &StatsFilter,
-) -> AppResult<Resolved> {
-    let mut resolved = Resolved::new();
-    let region_id = match &filter.region_code {
-        Some(code) => catalogue::region_by_code(db, code).await?.map(|r| r.id),
-        None => None,
-    };
-    match viewer.role() {
-        Role::Admin => resolved.exact = true,
-        Role::Coordinator | Role::Integration | Role::Rmc => {
-            let own = viewer.region_id.ok_or(AppError::Forbidden)?;
-            if filter.region_code.is_some() && region_id != Some(own) {
-                return Err(AppError::Forbidden);
-            }
-            resolved.equals("region_id", own.into());
-        }
-        Role::SchoolStaff => {
-            let mut own_school_filter = false;
-            for brin in [&filter.vo_school_brin, &filter.mbo_school_brin]
-                .into_iter()
-                .flatten()
-            {
-                let ids = school_and_children(db, brin).await?;
-                own_school_filter |= ids.first().is_some_and(|id| viewer.covers_school(*id));
-            }
-            if !own_school_filter {
-                return Err(AppError::Forbidden);
-            }
-            resolved.exact = true;
-        }
-        _ => return Err(AppError::Forbidden),
-    }
-    if filter.region_code.is_some() {
-        match region_id {
-            Some(id) => resolved.equals("region_id", id.into()),
-            None => resolved.empty = true,
-        }
-    }
-    if let Some(brin) = &filter.vo_school_brin {
-        let ids = school_and_children(db, brin).await?;
-        resolved.in_list("school_id", ids.into_iter().map(Value::from).collect());
-    }
-    if let Some(brin) = &filter.mbo_school_brin {
-        let ids = school_and_children(db, brin).await?;
-        resolved.in_list(
-            "transition_school_id",
-            ids.into_iter().map(Value::from).collect(),
-        );
-    }
-    if !filter.cohorts.is_empty() {
-        let years = filter
-            .cohorts
-            .iter()
-            .map(|c| {
-                SchoolYear::parse(c).ok_or_else(|| {
-                    AppError::bad_input(
-                        "cohorts",
-                        format!("`{c}` is not a school year like 2024-2025"),
-                    )
-                })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        resolved.in_list("cohort", years.iter().map(|y| Value::from(y.0)).collect());
-    }
-    if let Some(code) = &filter.leerlab_code {
-        match leerlab_by_code(db, code).await? {
-            Some(lab) => resolved.equals("leerlab_id", lab.id.into()),
-            None => resolved.empty = true,
-        }
-    }
-    if let Some(leerweg) = filter.leerweg {
-        resolved.equals("leerweg", leerweg.as_str().into());
-    }
-    if let Some(level) = filter.level {
-        if !(1..=4).contains(&level) {
-            return Err(AppError::bad_input("level", "an mbo level is 1 to 4"));
-        }
-        resolved.equals("transition_level", level.into());
-    }
-    Ok(resolved)
 }
 
 /// `transitionStats(filter, groupBy)`: counts per group and their total, exact for admin and a
@@ -528,10 +295,11 @@ pub(super) async fn describe_keys(
         .collect())
 }
 
-/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1 each) and the stored record key
-/// under each count it contributes to, under the column names of the summary tables: the
-/// statistics of any group are the sums of these over its leavers.
-static FACTS: LazyLock<String> = LazyLock::new(|| {
+/// One row per leaver (roster records are not leavers) with the counts it contributes (0 or 1
+/// each) and the stored record key under each count it contributes to, under the column names of
+/// the summary tables: the statistics of any group are the sums of these over its leavers.
+/// `condition` narrows the leavers (SQL over `s`, starting with `AND`, or empty).
+pub(crate) fn pupil_facts(condition: &str) -> String {
     let measures: Vec<String> = STORED
         .iter()
         .map(|(name, condition)| {
@@ -542,13 +310,36 @@ static FACTS: LazyLock<String> = LazyLock::new(|| {
         })
         .collect();
     format!(
-        "(SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
+        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
          s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
          t.school_id AS transition_school_id, t.crebo AS transition_crebo, \
          t.level AS transition_level, {} \
          FROM student s LEFT JOIN transition t ON t.student_id = s.id \
-         WHERE s.status = 'LEFT') facts",
+         WHERE s.status = 'LEFT' {condition}",
         measures.join(", ")
+    )
+}
+
+/// The dimension columns of the facts, in [`pupil_facts`] order.
+pub(crate) const FACT_KEYS: &str = "region_id, cohort, school_id, leerweg, profile, leerlab_id, \
+     transition_school_id, transition_crebo, transition_level";
+
+/// The stored columns in [`pupil_facts`] order: each count, then its key sum.
+pub(crate) fn fact_measures() -> Vec<String> {
+    STORED
+        .iter()
+        .flat_map(|(name, _)| [(*name).to_owned(), format!("{name}_keys")])
+        .collect()
+}
+
+/// The facts of every leaver, and the groups of the leavers a purge deleted
+/// ([`super::retention`]): a purged cohort's statistics stay what they were, however often
+/// they are computed again.
+static FACTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "({} UNION ALL SELECT {FACT_KEYS}, {} FROM stats_purged_facts) facts",
+        pupil_facts(""),
+        fact_measures().join(", ")
     )
 });
 

@@ -52,6 +52,7 @@ pub static ASSETS: &[Asset] = assets![
     "dashboard/rates.js",
     "dashboard/needs.js",
     "dashboard/signals.js",
+    "dashboard/pipeline.js",
     "dashboard/queries/viewer.graphql",
     "dashboard/queries/names.graphql",
     "dashboard/queries/cohorts.graphql",
@@ -59,6 +60,8 @@ pub static ASSETS: &[Asset] = assets![
     "dashboard/queries/rates.graphql",
     "dashboard/queries/needs.graphql",
     "dashboard/queries/signals.graphql",
+    "dashboard/queries/schoolyear.graphql",
+    "dashboard/queries/pipeline.graphql",
 ];
 
 /// A strong validator per asset, so a browser revalidates cheaply and never keeps a file of

@@ -1,5 +1,5 @@
 //! The Verbinders' dashboard: one static page (`api/assets/dashboard/`) that signs in with a
-//! token and draws what `transitionStats`, `needsStats` and `signals` return for it.
+//! token and draws what `transitionStats`, `needsStats`, `pipelineStats` and `signals` return for it.
 
 use axum::response::{Html, IntoResponse, Response};
 
@@ -37,6 +37,14 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (
         "DashboardSignals",
         include_str!("../../assets/dashboard/queries/signals.graphql"),
+    ),
+    (
+        "DashboardSchoolYear",
+        include_str!("../../assets/dashboard/queries/schoolyear.graphql"),
+    ),
+    (
+        "DashboardPipeline",
+        include_str!("../../assets/dashboard/queries/pipeline.graphql"),
     ),
 ];
 

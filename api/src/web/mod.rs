@@ -16,6 +16,17 @@ use axum::{Router, routing::get};
 pub use assets::{ASSETS, Asset};
 pub use graphiql::graphiql_page;
 
+/// The texts of the dashboard's own GraphQL documents (`/assets/dashboard/queries/`), which
+/// count as trusted documents.
+pub fn dashboard_documents() -> impl Iterator<Item = &'static str> {
+    ASSETS
+        .iter()
+        .filter(|asset| {
+            asset.path.starts_with("dashboard/queries/") && asset.path.ends_with(".graphql")
+        })
+        .filter_map(|asset| std::str::from_utf8(asset.bytes).ok())
+}
+
 /// The routes of the dashboard and of the embedded assets (GraphiQL's page itself is served
 /// by the `/graphql` handler through [`graphiql_page`]).
 pub fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {

@@ -155,7 +155,7 @@ impl PipelineStatsQuery {
     /// have an open signal. Read from summary tables that every import, signal evaluation and API
     /// change keeps current. Exact for admin and for vmbo staff whose filter names their own
     /// school; protected (cell-key method) for everyone else.
-    #[graphql(complexity = 50)]
+    #[graphql(complexity = "crate::graphql::cost::PIPELINE_STATS")]
     async fn pipeline_stats(
         &self,
         ctx: &Context<'_>,

@@ -45,8 +45,7 @@ pub async fn enrol(
     let txn = db::begin_write(db).await?;
     let taken = db::execute(
         &txn,
-        "UPDATE activity SET enrolled_count = enrolled_count + 1 \
-         WHERE id = ? AND status = ? AND enrolled_count < capacity",
+        include_str!("../sql/activity_take_place.sql"),
         vec![
             activity_id.into(),
             ActivityStatus::Published.as_str().into(),
@@ -105,7 +104,7 @@ pub async fn withdraw(
     }
     db::execute(
         &txn,
-        "UPDATE activity SET enrolled_count = enrolled_count - 1 WHERE id = ? AND enrolled_count > 0",
+        include_str!("../sql/activity_give_back_place.sql"),
         vec![activity_id.into()],
     )
     .await?;

@@ -1,0 +1,171 @@
+//! A statistics filter resolved into row ids and SQL conditions, after the scope checks of
+//! DESIGN.md section 4: who may ask for which region's or school's figures, and who gets exact
+//! counts.
+
+use entity::school;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Value};
+
+use super::StatsFilter;
+use crate::{
+    auth::{Role, Viewer},
+    db::placeholders,
+    domain::SchoolYear,
+    error::{AppError, AppResult},
+    service::{catalogue, leerlab::leerlab_by_code},
+};
+
+/// The filter as row ids, after scope checks.
+pub(in crate::service) struct Resolved {
+    pub(in crate::service) conditions: Vec<String>,
+    pub(in crate::service) values: Vec<Value>,
+    /// A code in the filter named nothing: the answer is empty.
+    pub(in crate::service) empty: bool,
+    /// The fact columns the conditions use (to pick a summary table that has them).
+    pub(in crate::service) columns: Vec<&'static str>,
+    /// The caller gets exact counts: admin, or school_staff whose filter names their own school
+    /// (every pupil counted is one they may read).
+    pub(in crate::service) exact: bool,
+}
+
+impl Resolved {
+    fn new() -> Self {
+        Resolved {
+            conditions: Vec::new(),
+            values: Vec::new(),
+            empty: false,
+            columns: Vec::new(),
+            exact: false,
+        }
+    }
+
+    fn add(&mut self, column: &'static str, condition: String, values: Vec<Value>) {
+        self.columns.push(column);
+        self.conditions.push(condition);
+        self.values.extend(values);
+    }
+
+    fn equals(&mut self, column: &'static str, value: Value) {
+        self.add(column, format!("{column} = ?"), vec![value]);
+    }
+
+    fn in_list(&mut self, column: &'static str, values: Vec<Value>) {
+        if values.is_empty() {
+            self.empty = true;
+            return;
+        }
+        self.add(
+            column,
+            format!("{column} IN ({})", placeholders(values.len())),
+            values,
+        );
+    }
+
+    pub(super) fn where_clause(&self) -> String {
+        if self.conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.conditions.join(" AND "))
+        }
+    }
+}
+
+/// A school and its locations or colleges (a filter on an ROC covers its colleges).
+async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult<Vec<i64>> {
+    let Some(school) = catalogue::school_by_brin(db, brin).await? else {
+        return Ok(Vec::new());
+    };
+    let children = school::Entity::find()
+        .filter(school::Column::ParentId.eq(school.id))
+        .all(db)
+        .await?;
+    Ok(std::iter::once(school.id)
+        .chain(children.into_iter().map(|c| c.id))
+        .collect())
+}
+
+/// Applies the statistics scope of DESIGN.md: coordinator, integration and rmc see their own region,
+/// school_staff only statistics filtered to their own school, admin everything.
+pub(in crate::service) async fn resolve(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &StatsFilter,
+) -> AppResult<Resolved> {
+    let mut resolved = Resolved::new();
+    let region_id = match &filter.region_code {
+        Some(code) => catalogue::region_by_code(db, code).await?.map(|r| r.id),
+        None => None,
+    };
+    match viewer.role() {
+        Role::Admin => resolved.exact = true,
+        Role::Coordinator | Role::Integration | Role::Rmc => {
+            let own = viewer.region_id.ok_or(AppError::Forbidden)?;
+            if filter.region_code.is_some() && region_id != Some(own) {
+                return Err(AppError::Forbidden);
+            }
+            resolved.equals("region_id", own.into());
+        }
+        Role::SchoolStaff => {
+            let mut own_school_filter = false;
+            for brin in [&filter.vo_school_brin, &filter.mbo_school_brin]
+                .into_iter()
+                .flatten()
+            {
+                let ids = school_and_children(db, brin).await?;
+                own_school_filter |= ids.first().is_some_and(|id| viewer.covers_school(*id));
+            }
+            if !own_school_filter {
+                return Err(AppError::Forbidden);
+            }
+            resolved.exact = true;
+        }
+        _ => return Err(AppError::Forbidden),
+    }
+    if filter.region_code.is_some() {
+        match region_id {
+            Some(id) => resolved.equals("region_id", id.into()),
+            None => resolved.empty = true,
+        }
+    }
+    if let Some(brin) = &filter.vo_school_brin {
+        let ids = school_and_children(db, brin).await?;
+        resolved.in_list("school_id", ids.into_iter().map(Value::from).collect());
+    }
+    if let Some(brin) = &filter.mbo_school_brin {
+        let ids = school_and_children(db, brin).await?;
+        resolved.in_list(
+            "transition_school_id",
+            ids.into_iter().map(Value::from).collect(),
+        );
+    }
+    if !filter.cohorts.is_empty() {
+        let years = filter
+            .cohorts
+            .iter()
+            .map(|c| {
+                SchoolYear::parse(c).ok_or_else(|| {
+                    AppError::bad_input(
+                        "cohorts",
+                        format!("`{c}` is not a school year like 2024-2025"),
+                    )
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        resolved.in_list("cohort", years.iter().map(|y| Value::from(y.0)).collect());
+    }
+    if let Some(code) = &filter.leerlab_code {
+        match leerlab_by_code(db, code).await? {
+            Some(lab) => resolved.equals("leerlab_id", lab.id.into()),
+            None => resolved.empty = true,
+        }
+    }
+    if let Some(leerweg) = filter.leerweg {
+        resolved.equals("leerweg", leerweg.as_str().into());
+    }
+    if let Some(level) = filter.level {
+        if !(1..=4).contains(&level) {
+            return Err(AppError::bad_input("level", "an mbo level is 1 to 4"));
+        }
+        resolved.equals("transition_level", level.into());
+    }
+    Ok(resolved)
+}
