@@ -423,6 +423,53 @@ pub fn touch_sql(d: Dialect, node: &Node, ids: &str, version: &str) -> Vec<Strin
     vec![depart, upsert]
 }
 
+/// SQLite: the condition under which a trigger runs (no import has paused them).
+const SQLITE_LIVE: &str = "(SELECT paused FROM change_meta WHERE id = 1) = 0";
+
+/// PostgreSQL: the transaction-local setting by which an import pauses the triggers.
+pub const PAUSED_SETTING: &str = "leerroute.changes_paused";
+
+/// The statements that record, at `version`, what an import wrote while the triggers were
+/// paused: the records of `table` that carry `import_run = run` (created or updated by it) as
+/// changed in their current region, and every record, application and signal of their persons
+/// bumped (the transitions of a leaver are a part of the pupil's record; a person's scope may
+/// have changed). A superset of what the row triggers would have recorded: a bump only makes
+/// the feed deliver a record's current state again.
+pub fn import_sql(d: Dialect, table: &str, run: i64, version: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let ids = format!("SELECT id FROM {table} WHERE import_run = {run}");
+    if let Some(node) = NODES.iter().find(|n| n.table == table) {
+        let current = format!("{} r WHERE r.id = change_entry.row_id", node.table);
+        if node.moves_with.is_some() {
+            statements.push(format!(
+                "UPDATE change_entry SET version = {version}, moved = 1, deleted_on = {today} \
+                 WHERE type = '{ty}' AND moved = 0 AND deleted = 0 AND row_id IN ({ids}) \
+                 AND region_id <> (SELECT {region} FROM {current})",
+                today = d.today(),
+                ty = node.ty,
+                region = node.region,
+            ));
+        }
+        statements.push(upsert_at(
+            node,
+            &format!("{} r WHERE r.import_run = {run}", node.table),
+            version,
+        ));
+    }
+    let persons = format!("SELECT pseudonym FROM {table} WHERE import_run = {run}");
+    for (ty, parts) in [
+        ("Student", "student"),
+        ("Application", "application"),
+        ("Signal", "signal"),
+    ] {
+        statements.push(format!(
+            "UPDATE change_entry SET version = {version} WHERE type = '{ty}' AND moved = 0 \
+             AND deleted = 0 AND row_id IN (SELECT p.id FROM {parts} p WHERE p.pseudonym IN ({persons}))"
+        ));
+    }
+    statements
+}
+
 /// The node of type `ty`.
 pub fn node(ty: &str) -> Option<&'static Node> {
     NODES.iter().find(|n| n.ty == ty)
@@ -570,11 +617,11 @@ pub fn all(d: Dialect) -> Vec<Trigger> {
 pub fn create_sql(d: Dialect, trigger: &Trigger) -> Vec<String> {
     match d {
         Dialect::Sqlite => {
-            let when = trigger
-                .when
-                .as_ref()
-                .map(|w| format!(" WHEN {w}"))
-                .unwrap_or_default();
+            // An import pauses the triggers and stamps its rows set-based (`import_sql`).
+            let when = match &trigger.when {
+                Some(w) => format!(" WHEN {SQLITE_LIVE} AND ({w})"),
+                None => format!(" WHEN {SQLITE_LIVE}"),
+            };
             vec![format!(
                 "CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN \
                  UPDATE change_meta SET version = version + 1 WHERE id = 1; {body}; END",
@@ -595,6 +642,7 @@ pub fn create_sql(d: Dialect, trigger: &Trigger) -> Vec<String> {
                     "CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ \
                      DECLARE v bigint := -(pg_current_xact_id()::text::bigint); \
                      BEGIN \
+                     IF current_setting('{PAUSED_SETTING}', true) = 'on' THEN RETURN NULL; END IF; \
                      INSERT INTO change_pending (xid) VALUES (-v) ON CONFLICT DO NOTHING; \
                      {body}; \
                      RETURN NULL; END $$",

@@ -31,6 +31,7 @@ enum ChangeMeta {
     Version,
     PrunedVersion,
     ScopeCheckedOn,
+    Paused,
 }
 
 #[derive(DeriveIden)]
@@ -93,6 +94,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(ChangeMeta::Version))
                     .col(big_integer(ChangeMeta::PrunedVersion))
                     .col(date_null(ChangeMeta::ScopeCheckedOn))
+                    .col(small_integer(ChangeMeta::Paused).default(0))
                     .to_owned(),
             )
             .await?;

@@ -54,7 +54,7 @@ use crate::{
     error::{AppError, AppResult},
     ids,
     pseudonym::Pseudonymiser,
-    service::disclosure::RecordKeys,
+    service::{change_stamp, disclosure::RecordKeys},
 };
 
 /// Bad rows listed in an error; the count covers all of them.
@@ -269,10 +269,15 @@ async fn locked(
         return Err(refuse(job, run, outcome.rows, errors, error_count).await?);
     }
 
+    // The feed's triggers are paused while the import writes; its rows are stamped at once.
+    change_stamp::pause(&txn, true).await?;
     let written = format.write(&txn, run).await?;
     phases.done("write");
     let derived = format.after_write(&txn, run).await?;
     phases.done("transitions");
+    change_stamp::pause(&txn, false).await?;
+    change_stamp::stamp_import(&txn, target.table, run).await?;
+    phases.done("change feed");
     crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
     phases.done("summary tables");
     let evaluated = crate::service::signals::refresh_in(&txn, job.viewer.today()).await?;

@@ -167,3 +167,38 @@ pub async fn record_scope_by_date(
     .await?;
     Ok(())
 }
+
+/// Pauses (`true`) or resumes the feed's triggers for the rest of this transaction: an import
+/// writes many rows, and a row trigger each (SQLite) would cost more than the import itself.
+/// While paused nothing is recorded; [`stamp_import`] then records the import's rows at once.
+/// SQLite has one writer, so the flag is never seen by another transaction.
+pub async fn pause(txn: &impl ConnectionTrait, paused: bool) -> Result<(), DbErr> {
+    match txn.get_database_backend() {
+        DbBackend::Postgres => {
+            let value = if paused { "on" } else { "off" };
+            let sql = format!("SET LOCAL {} = '{value}'", change_triggers::PAUSED_SETTING);
+            execute(txn, &sql, vec![]).await?;
+        }
+        _ => {
+            execute(
+                txn,
+                "UPDATE change_meta SET paused = ? WHERE id = 1",
+                vec![i32::from(paused).into()],
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records in the feed, set-based and in the import's transaction, what import run `run` wrote
+/// into `table` while the triggers were paused ([`change_triggers::import_sql`]). One version
+/// for the whole import (PostgreSQL: stamped at commit, like the triggers' writes).
+pub async fn stamp_import(txn: &impl ConnectionTrait, table: &str, run: i64) -> Result<(), DbErr> {
+    let version = take_version(txn).await?;
+    let d = dialect(txn.get_database_backend());
+    for sql in change_triggers::import_sql(d, table, run, version) {
+        execute(txn, &sql, vec![]).await?;
+    }
+    Ok(())
+}
