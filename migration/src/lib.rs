@@ -16,6 +16,7 @@ mod m20261202_000011_pupil_data;
 mod m20261202_000012_retention;
 mod m20261202_000013_pipeline;
 mod m20261202_000014_trusted_documents;
+mod m20261203_000016_purged_pipeline;
 mod util;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000011_pupil_data::Migration),
             Box::new(m20261202_000012_retention::Migration),
             Box::new(m20261202_000014_trusted_documents::Migration),
+            Box::new(m20261203_000016_purged_pipeline::Migration),
         ]
     }
 }

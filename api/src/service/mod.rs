@@ -12,6 +12,7 @@ pub mod import_runs;
 pub mod leerlab;
 pub mod needs;
 pub mod pipeline;
+pub mod pipeline_purged;
 pub mod pipeline_stats;
 pub mod planning;
 pub mod pupils;
