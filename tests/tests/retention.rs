@@ -406,6 +406,155 @@ db_test!(
     }
 );
 
+const PIPELINE: &str = "query($f: PipelineStatsFilter!, $g: [PipelineDimension!]!) { pipelineStats(filter: $f, groupBy: $g) { minCellSize rows { key { voSchoolBrin mboSchoolBrin leerweg leerlabCode year } pupils applied appliedBeforeApril offered notAdmitted withdrawn enrolled openSignals } total { pupils applied appliedBeforeApril offered notAdmitted withdrawn enrolled openSignals } } }";
+
+/// The roster of 2020-2021 at 11AA: fourteen pupils of years 3 and 4, who applied that year
+/// to 22BB, its college 22BB01 (some to both) and 33CC in every status, before and after 1
+/// April; two pupils did not apply. All of them are past their term on 31 July 2026.
+async fn pipeline_of_2020(app: &TestApp) {
+    small_region(app, "AMS", "11AA", "22BB").await;
+    let admin = app.admin();
+    for (brin, parent) in [("22BB01", Some("22BB")), ("33CC", None)] {
+        app.ok(Some(&admin), "mutation($i: CreateSchoolInput!) { createSchool(input: $i) { school { id } } }", json!({"i": {"regionCode": "AMS", "brin": brin, "name": brin, "sector": "MBO", "city": "Stad", "parentBrin": parent}})).await;
+    }
+    let today = "2026-07-30";
+    let roster: Vec<String> = (100..114)
+        .map(|n| {
+            let (leerweg, profile) = if n % 3 == 0 {
+                ("BB", "Z&W")
+            } else {
+                ("TL", "E&O")
+            };
+            format!(
+                "{},11AA,{leerweg},{profile},2020-2021,{},",
+                bsn(n),
+                3 + n % 2
+            )
+        })
+        .collect();
+    import_on(
+        app,
+        today,
+        "vo-pupils",
+        &format!("{ROSTER_HEADER}\n{}\n", roster.join("\n")),
+    );
+    let statuses = [
+        "received",
+        "offered",
+        "not_admitted",
+        "withdrawn",
+        "enrolled",
+    ];
+    let mut applications = Vec::new();
+    for n in 100..112u64 {
+        let status = statuses[n as usize % statuses.len()];
+        let applied = if n % 4 == 0 {
+            "2021-04-10"
+        } else {
+            "2021-02-01"
+        };
+        let school = ["22BB", "22BB01", "33CC"][n as usize % 3];
+        applications.push(format!(
+            "{},{school},25180,4,{applied},{status},2021-05-01",
+            bsn(n)
+        ));
+        if n % 5 == 0 {
+            // A second application, to the other half of the 22BB family.
+            let other = if school == "22BB" { "22BB01" } else { "22BB" };
+            applications.push(format!(
+                "{},{other},25180,3,2021-03-01,offered,2021-04-01",
+                bsn(n)
+            ));
+        }
+    }
+    import_on(
+        app,
+        today,
+        "mbo-applications",
+        &format!("{APPLICATION_HEADER}\n{}\n", applications.join("\n")),
+    );
+}
+
+/// What admin, a coordinator and staff of 11AA see of the pipeline of 2020-2021: each grouping
+/// and each kind of mbo filter (a school with a college, the college, a school without), exact
+/// and protected.
+async fn pipeline_stats_of_2020(app: &TestApp) -> Vec<Value> {
+    let groupings = [
+        json!([]),
+        json!(["VO_SCHOOL", "LEERWEG", "YEAR"]),
+        json!(["MBO_SCHOOL"]),
+        json!(["MBO_SCHOOL", "LEERWEG", "YEAR"]),
+    ];
+    let filters = [
+        json!({"schoolYear": "2020-2021"}),
+        json!({"schoolYear": "2020-2021", "mboSchoolBrin": "22BB"}),
+        json!({"schoolYear": "2020-2021", "mboSchoolBrin": "22BB01"}),
+        json!({"schoolYear": "2020-2021", "mboSchoolBrin": "33CC", "year": 4}),
+        json!({"schoolYear": "2020-2021", "voSchoolBrin": "11AA", "regionCode": "AMS"}),
+    ];
+    let mut seen = Vec::new();
+    let tokens = [app.admin(), app.coordinator("AMS"), app.staff("11AA")];
+    for (i, token) in tokens.iter().enumerate() {
+        for f in &filters {
+            // Staff see the pipeline only with a filter naming their own school.
+            if i == 2 && f.get("voSchoolBrin").is_none() {
+                continue;
+            }
+            for g in &groupings {
+                seen.push(app.ok(Some(token), PIPELINE, json!({"f": f, "g": g})).await);
+            }
+        }
+    }
+    let total = &seen[0]["pipelineStats"]["total"];
+    assert_eq!(total["pupils"], 14, "{total}");
+    assert_eq!(total["applied"], 12, "{total}");
+    let family = &seen[4]["pipelineStats"]["total"];
+    assert_eq!(
+        family["applied"], 9,
+        "each pupil of 22BB or 22BB01 once: {family}"
+    );
+    seen
+}
+
+db_test!(
+    the_pipeline_of_a_purged_school_year_keeps_its_figures,
+    |app: TestApp| async move {
+        pipeline_of_2020(&app).await;
+        let before = pipeline_stats_of_2020(&app).await;
+        let done = purge_on(&app, "2026-07-31", false);
+        assert_eq!(done["persons"], 14, "{done:?}");
+        assert_eq!(done["applications"], 15, "{done:?}");
+        assert_eq!(
+            table_counts(&app).await["pipeline_pupil"],
+            0,
+            "no pupil row is left"
+        );
+        assert_eq!(
+            pipeline_stats_of_2020(&app).await,
+            before,
+            "after the purge"
+        );
+        // A later roster import refreshes the pipeline rows; a rebuild recomputes them all.
+        import_on(
+            &app,
+            "2026-08-01",
+            "vo-pupils",
+            &format!("{ROSTER_HEADER}\n{},11AA,TL,E&O,2025-2026,3,\n", bsn(120)),
+        );
+        assert_eq!(
+            pipeline_stats_of_2020(&app).await,
+            before,
+            "after an import"
+        );
+        cli_on(&app, "2026-08-01", &["rebuild"]);
+        assert_eq!(
+            pipeline_stats_of_2020(&app).await,
+            before,
+            "after a rebuild"
+        );
+    }
+);
+
 db_test!(
     applications_and_enrolments_without_a_vmbo_record_go_at_their_own_term,
     |app: TestApp| async move {

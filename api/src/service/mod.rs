@@ -15,6 +15,7 @@ pub mod leerlab;
 pub mod leerlab_partners;
 pub mod needs;
 pub mod pipeline;
+pub mod pipeline_purged;
 pub mod pipeline_stats;
 pub mod planning;
 pub mod pupils;

@@ -11,6 +11,7 @@ use super::{
     catalogue,
     disclosure::{Cell, Disclosure},
     pipeline::APPLICATION_MEASURES,
+    pipeline_purged,
 };
 use crate::{
     auth::{Role, Viewer},
@@ -38,7 +39,7 @@ crate::domain::documented! {
 }
 
 impl PipelineDimension {
-    fn column(self) -> &'static str {
+    pub(super) fn column(self) -> &'static str {
         match self {
             PipelineDimension::VoSchool => "p.school_id",
             PipelineDimension::MboSchool => "m.mbo_school_id",
@@ -99,14 +100,15 @@ pub struct PipelineTable {
 }
 
 /// What a query reads, after the caller's scope is applied.
-struct Plan {
-    conditions: Vec<String>,
-    values: Vec<Value>,
-    /// The mbo schools of `mboSchoolBrin` (with colleges), if given.
-    mbo_schools: Option<Vec<i64>>,
-    exact: bool,
+#[derive(Clone)]
+pub(super) struct Plan {
+    pub(super) conditions: Vec<String>,
+    pub(super) values: Vec<Value>,
+    /// The mbo schools of `mboSchoolBrin` (with colleges), if given: the school first.
+    pub(super) mbo_schools: Option<Vec<i64>>,
+    pub(super) exact: bool,
     /// Nothing can match (an unknown code).
-    empty: bool,
+    pub(super) empty: bool,
 }
 
 /// The ids of a school and its locations or colleges; empty for an unknown BRIN.
@@ -209,7 +211,7 @@ async fn plan(
 /// The FROM clause and the expression of every measure (a 0/1 per joined row), for a query that
 /// joins the per-school rows (`per_school`), the per-pupil rows of the filtered mbo schools, or
 /// neither.
-fn source(plan: &Plan, per_school: bool) -> (String, [String; 8], Vec<Value>) {
+pub(super) fn source(plan: &Plan, per_school: bool) -> (String, [String; 8], Vec<Value>) {
     let mut values = Vec::new();
     let mut from = "pipeline_pupil p JOIN student s ON s.id = p.student_id".to_owned();
     let joined = per_school || plan.mbo_schools.is_some();
@@ -272,7 +274,60 @@ fn source(plan: &Plan, per_school: bool) -> (String, [String; 8], Vec<Value>) {
     (from, expressions, values)
 }
 
-/// Adds up the figures per group in SQL: `(raw key, cells)` per group.
+/// Each figure and the sum of its pupils' record keys, as `{measure}` and `{measure}_keys`.
+pub(super) fn sums_with_keys(expressions: &[String; 8], record_key: &str) -> String {
+    expressions
+        .iter()
+        .zip(MEASURES)
+        .map(|(e, m)| {
+            format!(
+                "CAST(COALESCE(SUM({e}), 0) AS BIGINT) AS {m}, \
+                 CAST(COALESCE(SUM(({e}) * {record_key}), 0) AS BIGINT) AS {m}_keys"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The `SELECT` list of a grouped query: a key per dimension (`k0`, `k1`, …), then the sums.
+pub(super) fn select_list(
+    dims: &[PipelineDimension],
+    column: impl Fn(PipelineDimension) -> &'static str,
+    sums: &str,
+) -> String {
+    dims.iter()
+        .enumerate()
+        .map(|(i, &d)| format!("CAST({} AS VARCHAR(64)) AS k{i}, ", column(d)))
+        .collect::<String>()
+        + sums
+}
+
+/// Runs a grouped query of [`select_list`]: `(raw key, cells)` per group.
+pub(super) async fn read_groups(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+    keys: usize,
+) -> AppResult<Vec<(Vec<Option<String>>, [Cell; 8])>> {
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), sql, values))
+        .await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = (0..keys)
+            .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
+            .collect::<Result<Vec<_>, DbErr>>()?;
+        let mut cells = [Cell::default(); 8];
+        for (cell, m) in cells.iter_mut().zip(MEASURES) {
+            *cell = Cell::new(row.try_get("", m)?, row.try_get("", &format!("{m}_keys"))?);
+        }
+        found.push((key, cells));
+    }
+    Ok(found)
+}
+
+/// Adds up the figures per group in SQL, the live rows and the kept aggregates of purged
+/// pupils: `(raw key, cells)` per group that counts any pupil.
 async fn groups(
     db: &impl ConnectionTrait,
     plan: &Plan,
@@ -280,24 +335,13 @@ async fn groups(
 ) -> AppResult<Vec<(Vec<Option<String>>, [Cell; 8])>> {
     let per_school = dims.contains(&PipelineDimension::MboSchool);
     let (from, expressions, mut values) = source(plan, per_school);
-    let keys: Vec<String> = dims
-        .iter()
-        .enumerate()
-        .map(|(i, d)| format!("CAST({} AS VARCHAR(64)) AS k{i}", d.column()))
-        .collect();
-    let sums: Vec<String> = expressions
-        .iter()
-        .zip(MEASURES)
-        .map(|(e, m)| {
-            format!(
-                "CAST(COALESCE(SUM({e}), 0) AS BIGINT) AS {m}, \
-                 CAST(COALESCE(SUM(({e}) * s.record_key), 0) AS BIGINT) AS {m}_keys"
-            )
-        })
-        .collect();
     let mut sql = format!(
         "SELECT {} FROM {from} WHERE {}",
-        keys.into_iter().chain(sums).collect::<Vec<_>>().join(", "),
+        select_list(
+            dims,
+            PipelineDimension::column,
+            &sums_with_keys(&expressions, "s.record_key")
+        ),
         plan.conditions.join(" AND ")
     );
     values.extend(plan.values.iter().cloned());
@@ -305,22 +349,18 @@ async fn groups(
         let columns: Vec<&str> = dims.iter().map(|d| d.column()).collect();
         sql.push_str(&format!(" GROUP BY {}", columns.join(", ")));
     }
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
-    let mut found = Vec::with_capacity(rows.len());
-    for row in rows {
-        let key = (0..dims.len())
-            .map(|i| row.try_get::<Option<String>>("", &format!("k{i}")))
-            .collect::<Result<Vec<_>, DbErr>>()?;
-        let mut cells = [Cell::default(); 8];
-        for (cell, m) in cells.iter_mut().zip(MEASURES) {
-            *cell = Cell::new(row.try_get("", m)?, row.try_get("", &format!("{m}_keys"))?);
-        }
-        if cells[0].count > 0 {
-            found.push((key, cells));
+    let mut found = read_groups(db, &sql, values, dims.len()).await?;
+    for (key, purged) in pipeline_purged::groups(db, plan, dims).await? {
+        match found.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, cells)) => {
+                for (cell, more) in cells.iter_mut().zip(purged) {
+                    *cell = *cell + more;
+                }
+            }
+            None => found.push((key, purged)),
         }
     }
+    found.retain(|(_, cells)| cells[0].count > 0);
     Ok(found)
 }
 

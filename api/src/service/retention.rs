@@ -14,7 +14,7 @@
 //! "Today" is `LEERROUTE_TODAY` or the date in Europe/Amsterdam ([`crate::clock`]). A purge is one
 //! transaction holding the import lock, so it never interleaves with an import, a rebuild or a
 //! signal evaluation, and nothing is ever half-deleted. Before deleting leavers it adds what they
-//! count to `stats_purged_facts` and `stats_purged_needs`, which every statistics path adds to
+//! count to `stats_purged_facts`, `stats_purged_needs` and `stats_purged_pipeline`, which every statistics path adds to
 //! the live rows: admin's figures (and the cell keys of protected ones) for a purged cohort stay
 //! exactly what they were. Deletes are plain `DELETE`s, so whatever watches deletes (the change
 //! feed) sees them like any other.
@@ -26,7 +26,7 @@ use sea_orm::{
     Value,
 };
 
-use super::{needs, statistics};
+use super::{needs, pipeline_purged, statistics};
 use crate::{
     audit,
     auth::Viewer,
@@ -343,7 +343,8 @@ async fn delete(db: &DatabaseConnection, viewer: &Viewer, purged: &mut Purged) -
 }
 
 /// Adds what the persons past their term count in the statistics to the stored aggregates,
-/// before their rows go: transition facts per group of every dimension, needs per group.
+/// before their rows go: transition facts per group of every dimension, needs per group, the
+/// pipeline per group ([`pipeline_purged`]).
 async fn keep_aggregates(db: &impl ConnectionTrait, last_cohort: i32) -> AppResult<()> {
     let condition = format!("AND s.id IN ({})", students());
     let measures = statistics::fact_measures();
@@ -364,7 +365,8 @@ async fn keep_aggregates(db: &impl ConnectionTrait, last_cohort: i32) -> AppResu
         needs::pupil_needs(&condition)
     );
     execute(db, &needs, vec![last_cohort.into(), last_cohort.into()]).await?;
-    Ok(())
+    let records = format!("s.id IN ({})", students());
+    pipeline_purged::keep(db, &records, vec![last_cohort.into()]).await
 }
 
 #[cfg(test)]
