@@ -80,7 +80,9 @@ db_test!(
     an_import_runs_to_its_end_when_the_client_goes_away,
     |app: TestApp| async move {
         region(&app).await;
-        let csv = leavers(0..20_000);
+        // Big enough that the import is still running when the client hangs up (the run is
+        // recorded before the rows are read), small enough for a debug build on a busy machine.
+        let csv = leavers(0..5_000);
         let admin = app.admin();
         let address = app.base_url.trim_start_matches("http://").to_owned();
         let request = multipart_request(&address, &admin, IMPORT_VO, &csv);
@@ -106,10 +108,10 @@ db_test!(
             .to_owned();
         let run = finished(&app, &admin, &id).await;
         assert_eq!(run["status"], "DONE", "{run:#}");
-        assert_eq!(run["created"], 20_000);
+        assert_eq!(run["created"], 5_000);
         assert_eq!(
             app.count_rows("student").await,
-            20_000,
+            5_000,
             "every row committed"
         );
     }
