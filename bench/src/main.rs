@@ -142,6 +142,9 @@ async fn run(args: Args) -> Result<bool, String> {
             ("RUST_LOG".into(), args.child_log.clone()),
             // The load runs measure the service, not its per-caller rate limit (one token).
             ("LEERROUTE_RATE_LIMIT".into(), "0".into()),
+            // The generated cohorts lie years back: without this, `serve`'s purge at start
+            // would delete them (and the bench would time the purge, not the service).
+            ("LEERROUTE_RETENTION_YEARS".into(), "100".into()),
         ],
         log_dir: work.clone(),
     };

@@ -55,9 +55,13 @@ pub fn free_port() -> Result<u16, String> {
         .map_err(|e| format!("no free port: {e}"))
 }
 
-/// Waits until `GET /readyz` answers 200.
+/// How long `serve` may take to start.
+const READY_SECONDS: u64 = 1800;
+
+/// Waits until `GET /readyz` answers 200: `serve` evaluates the signals before it listens,
+/// which takes minutes at national scale.
 pub async fn wait_ready(client: &reqwest::Client, base: &str) -> Result<(), String> {
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_secs(READY_SECONDS);
     while Instant::now() < deadline {
         if let Ok(response) = client.get(format!("{base}/readyz")).send().await
             && response.status().is_success()
@@ -66,7 +70,9 @@ pub async fn wait_ready(client: &reqwest::Client, base: &str) -> Result<(), Stri
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err(format!("{base}/readyz did not answer within 120 s"))
+    Err(format!(
+        "{base}/readyz did not answer within {READY_SECONDS} s"
+    ))
 }
 
 impl Endpoint {
