@@ -94,6 +94,14 @@ async fn latest_records(db: &impl ConnectionTrait, persons: Persons<'_>) -> Resu
         values,
     )
     .await?;
+    // Every later statement looks a person up here (most as a correlated subquery per signal):
+    // without an index SQLite scans the table for each, minutes at 20,000 pupils.
+    execute(
+        db,
+        "CREATE INDEX ix_signal_latest_pseudonym ON signal_latest (pseudonym)",
+        vec![],
+    )
+    .await?;
     crate::import::transitions::analyze(db, "signal_latest").await
 }
 
@@ -163,6 +171,12 @@ async fn due(db: &impl ConnectionTrait, today: NaiveDate) -> Result<(), DbErr> {
                  AND n.enrolled_on > e.enrolled_on AND n.enrolled_on <= ?))",
         ),
         vec![today.into(), today.into()],
+    )
+    .await?;
+    execute(
+        db,
+        "CREATE INDEX ix_signal_due_pseudonym_kind ON signal_due (pseudonym, kind)",
+        vec![],
     )
     .await?;
     crate::import::transitions::analyze(db, "signal_due").await
