@@ -516,11 +516,27 @@ async fn pipeline_stats_of_2020(app: &TestApp) -> Vec<Value> {
     seen
 }
 
+/// `pipelineStats` of 2020-2021 by VO_SCHOOL as the coordinator of HAR, a region without pupils.
+async fn outsider(app: &TestApp) -> Value {
+    let query = json!({"f": {"schoolYear": "2020-2021"}, "g": ["VO_SCHOOL"]});
+    app.ok(Some(&app.coordinator("HAR")), PIPELINE, query).await["pipelineStats"].clone()
+}
+
 db_test!(
     the_pipeline_of_a_purged_school_year_keeps_its_figures,
     |app: TestApp| async move {
         pipeline_of_2020(&app).await;
+        app.ok(
+            Some(&app.admin()),
+            "mutation { createRegion(input: {code: \"HAR\", name: \"HAR\"}) { region { id } } }",
+            json!({}),
+        )
+        .await;
         let before = pipeline_stats_of_2020(&app).await;
+        // Another region's coordinator gets none of these pupils, live or kept.
+        let outside = outsider(&app).await;
+        assert_eq!(outside["total"]["pupils"], 0, "{outside}");
+        assert_eq!(outside["rows"], json!([]), "{outside}");
         let done = purge_on(&app, "2026-07-31", false);
         assert_eq!(done["persons"], 14, "{done:?}");
         assert_eq!(done["applications"], 15, "{done:?}");
@@ -533,6 +549,11 @@ db_test!(
             pipeline_stats_of_2020(&app).await,
             before,
             "after the purge"
+        );
+        assert_eq!(
+            outsider(&app).await,
+            outside,
+            "another region, after the purge"
         );
         // A later roster import refreshes the pipeline rows; a rebuild recomputes them all.
         import_on(
