@@ -371,24 +371,20 @@ fn bump(d: Dialect, ty: &str, ids: &str) -> String {
 /// rmc, staff and coaches may have changed.
 /// `own` (a type and the ids of the trigger's rows) is left out: those rows were just written.
 fn bump_person(d: Dialect, pseudonyms: &str, own: Option<(&str, &str)>) -> Vec<String> {
-    [
-        ("Student", "student"),
-        ("Application", "application"),
-        ("Signal", "signal"),
-    ]
-    .iter()
-    .map(|(ty, table)| {
-        let except = match own {
-            Some((own_ty, ids)) if own_ty == *ty => format!(" AND p.id NOT IN ({ids})"),
-            _ => String::new(),
-        };
-        bump(
-            d,
-            ty,
-            &format!("SELECT p.id FROM {table} p WHERE p.pseudonym IN ({pseudonyms}){except}"),
-        )
-    })
-    .collect()
+    PERSON_TYPES
+        .iter()
+        .map(|(ty, table)| {
+            let except = match own {
+                Some((own_ty, ids)) if own_ty == *ty => format!(" AND p.id NOT IN ({ids})"),
+                _ => String::new(),
+            };
+            bump(
+                d,
+                ty,
+                &format!("SELECT p.id FROM {table} p WHERE p.pseudonym IN ({pseudonyms}){except}"),
+            )
+        })
+        .collect()
 }
 
 /// Marks the records as deleted (tombstones).
@@ -457,18 +453,47 @@ pub fn import_sql(d: Dialect, table: &str, run: i64, version: &str) -> Vec<Strin
         ));
     }
     let persons = format!("SELECT pseudonym FROM {table} WHERE import_run = {run}");
-    for (ty, parts) in [
-        ("Student", "student"),
-        ("Application", "application"),
-        ("Signal", "signal"),
-    ] {
-        statements.push(format!(
-            "UPDATE change_entry SET version = {version} WHERE type = '{ty}' AND moved = 0 \
-             AND deleted = 0 AND row_id IN (SELECT p.id FROM {parts} p WHERE p.pseudonym IN ({persons}))"
-        ));
-    }
+    statements.extend(bump_persons_at(&persons, version));
     statements
 }
+
+/// The statements that record, at `version`, the signals `ids` (a subquery) selects, which a
+/// signal evaluation raised or changed while the triggers were paused: each in its region, and
+/// every record, application and signal of their persons bumped, as the row triggers would.
+pub fn signals_sql(ids: &str, version: &str) -> Vec<String> {
+    let node = node("Signal").expect("signals are in the feed");
+    let mut statements = vec![upsert_at(
+        node,
+        &format!("signal r WHERE r.id IN ({ids})"),
+        version,
+    )];
+    let persons = format!("SELECT pseudonym FROM signal WHERE id IN ({ids})");
+    statements.extend(bump_persons_at(&persons, version));
+    statements
+}
+
+/// Bumps to `version` every record, application and signal of the persons `pseudonyms` (a
+/// subquery) but those already at it (the rows just upserted: rewriting a million of them again
+/// took as long as the upsert).
+pub fn bump_persons_at(pseudonyms: &str, version: &str) -> Vec<String> {
+    PERSON_TYPES
+        .iter()
+        .map(|(ty, table)| {
+            format!(
+                "UPDATE change_entry SET version = {version} WHERE type = '{ty}' AND moved = 0 \
+                 AND deleted = 0 AND version <> {version} \
+                 AND row_id IN (SELECT p.id FROM {table} p WHERE p.pseudonym IN ({pseudonyms}))"
+            )
+        })
+        .collect()
+}
+
+/// The node types that belong to a person, with their tables.
+pub const PERSON_TYPES: [(&str, &str); 3] = [
+    ("Student", "student"),
+    ("Application", "application"),
+    ("Signal", "signal"),
+];
 
 /// The node of type `ty`.
 pub fn node(ty: &str) -> Option<&'static Node> {

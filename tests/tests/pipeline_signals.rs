@@ -290,3 +290,37 @@ db_test!(
         assert_eq!(all[0]["status"], "RESOLVED");
     }
 );
+
+db_test!(
+    an_import_re_evaluates_its_own_pupils_on_a_day_already_evaluated_and_everyone_on_a_new_day,
+    |app: TestApp| async move {
+        small_region(&app, "AMS", "11AA", "22BB").await;
+        let open = |signals: &[Value]| signals.iter().filter(|s| s["status"] == "OPEN").count();
+        // Pupil 3 is in year 4 on 31 March: no signal yet.
+        import_on(&app, "vo-pupils", &roster(&[(3, 4)]), "2026-03-31");
+        assert!(of_kind(&app, "NO_APPLICATION").await.is_empty());
+        // The first import on 1 April is about pupil 1 only, yet it evaluates everyone on this
+        // new day: pupil 3's signal is raised too.
+        import_on(&app, "vo-pupils", &roster(&[(1, 4)]), "2026-04-01");
+        assert_eq!(open(&of_kind(&app, "NO_APPLICATION").await), 2);
+        // Later imports of the same day re-evaluate their own pupils and leave the others'
+        // signals as they are.
+        import_on(&app, "vo-pupils", &roster(&[(2, 4)]), "2026-04-01");
+        assert_eq!(open(&of_kind(&app, "NO_APPLICATION").await), 3);
+        import_on(
+            &app,
+            "mbo-applications",
+            &applications(&[(1, "2026-04-01", "received", "2026-04-01")]),
+            "2026-04-01",
+        );
+        let after = of_kind(&app, "NO_APPLICATION").await;
+        assert_eq!(
+            open(&after),
+            2,
+            "pupil 1's signal resolved, 2's and 3's open"
+        );
+        assert_eq!(after.len(), 3);
+        // And a refresh of that day (everyone) agrees with what the imports left.
+        assert!(refresh_on(&app, "2026-04-01").contains("0 raised, 0 resolved"));
+    }
+);

@@ -277,10 +277,21 @@ async fn locked(
     phases.done("transitions");
     change_stamp::pause(&txn, false).await?;
     change_stamp::stamp_import(&txn, target.table, run).await?;
+    // PostgreSQL plans what follows (summaries, signals and the feed's triggers on signals) from
+    // statistics that do not know this import's rows yet: it chose nested loops over them, and
+    // the signals of 50,000 new leavers took minutes. SQLite has no such statistics.
+    for table in [target.table, "change_entry"] {
+        transitions::analyze(&txn, table).await?;
+    }
     phases.done("change feed");
     crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
     phases.done("summary tables");
-    let evaluated = crate::service::signals::refresh_in(&txn, job.viewer.today()).await?;
+    let written_persons = crate::service::signals::Persons::OfRun {
+        table: target.table,
+        run,
+    };
+    let evaluated =
+        crate::service::signals::refresh_in(&txn, job.viewer.today(), written_persons).await?;
     if let Some(live) = &job.live {
         live.announce_signals(&txn, &evaluated.raised).await?;
     }
@@ -347,7 +358,8 @@ async fn refuse(
 
 /// On PostgreSQL, gives the import's transaction room to sort and hash in memory (its joins and
 /// window run over a whole file at once). On SQLite, keeps the import connection's page caches
-/// small (16 MB each), so that a large file costs disk, not memory; measured no slower.
+/// small (16 MB each), so that a large file costs disk, not memory; measured no slower (the
+/// writers' connections keep temporary tables in a file, see `db::sqlite_writers`).
 async fn tune(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {

@@ -148,15 +148,7 @@ pub async fn record_scope_by_date(
         values.push(august.into());
     }
     let version = take_version(txn).await?;
-    for (ty, table) in [
-        ("Student", "student"),
-        ("Application", "application"),
-        ("Signal", "signal"),
-    ] {
-        let sql = format!(
-            "UPDATE change_entry SET version = {version} WHERE type = '{ty}' AND moved = 0 \
-             AND deleted = 0 AND row_id IN (SELECT p.id FROM {table} p WHERE p.pseudonym IN ({persons}))"
-        );
+    for sql in change_triggers::bump_persons_at(&persons, version) {
         execute(txn, &sql, values.clone()).await?;
     }
     execute(
@@ -198,6 +190,16 @@ pub async fn stamp_import(txn: &impl ConnectionTrait, table: &str, run: i64) -> 
     let version = take_version(txn).await?;
     let d = dialect(txn.get_database_backend());
     for sql in change_triggers::import_sql(d, table, run, version) {
+        execute(txn, &sql, vec![]).await?;
+    }
+    Ok(())
+}
+
+/// Records in the feed, set-based, the signals `ids` (a subquery) selects, which an evaluation
+/// raised or changed while the triggers were paused ([`change_triggers::signals_sql`]).
+pub async fn stamp_signals(txn: &impl ConnectionTrait, ids: &str) -> Result<(), DbErr> {
+    let version = take_version(txn).await?;
+    for sql in change_triggers::signals_sql(ids, version) {
         execute(txn, &sql, vec![]).await?;
     }
     Ok(())

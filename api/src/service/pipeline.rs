@@ -29,8 +29,8 @@ pub(super) const APPLICATION_MEASURES: [&str; 5] = [
 
 /// Recomputes the summary rows of every record (or one person's).
 pub async fn refresh(db: &impl ConnectionTrait, persons: Persons<'_>) -> Result<(), DbErr> {
-    let (only, person) = persons_filter(persons, "pseudonym");
-    let (only_s, person_s) = persons_filter(persons, "s.pseudonym");
+    let (only, person) = persons.filter("pseudonym");
+    let (only_s, person_s) = persons.filter("s.pseudonym");
     for table in ["pipeline_application", "pipeline_pupil"] {
         let delete = format!(
             "DELETE FROM {table} WHERE student_id IN (SELECT id FROM student WHERE TRUE{only})"
@@ -80,13 +80,6 @@ pub async fn refresh(db: &impl ConnectionTrait, persons: Persons<'_>) -> Result<
     .await?;
     execute(db, "DROP TABLE pipeline_years", vec![]).await?;
     Ok(())
-}
-
-fn persons_filter(persons: Persons<'_>, column: &str) -> (String, Vec<Value>) {
-    match persons {
-        Persons::All => (String::new(), vec![]),
-        Persons::One(p) => (format!(" AND {column} = ?"), vec![p.into()]),
-    }
 }
 
 /// `pipeline_years`: the first and last day and 1 April of every school year with records.
