@@ -174,17 +174,9 @@ pub async fn upsert(
     );
     let updated = execute(txn, &update, vec![run.into(), now.into()]).await?;
     let columns: Vec<&str> = target.columns.iter().map(|c| c.name).collect();
-    // In the order of the identity's unique index: its pages then fill one after another,
-    // where the file's (pseudonymised, so random) order touched a different page for each row.
     let insert = format!(
         "INSERT INTO {table} ({columns}, import_run, updated_at) SELECT {staged}, ?, ? FROM {stage} st \
-         WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same}) ORDER BY {order}",
-        order = target
-            .identity
-            .iter()
-            .map(|c| format!("st.{c}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+         WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})",
         table = target.table,
         stage = target.stage,
         columns = columns.join(", "),

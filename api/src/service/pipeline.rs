@@ -49,6 +49,9 @@ pub async fn refresh(db: &impl ConnectionTrait, persons: Persons<'_>) -> Result<
     .join(", ");
     let in_year =
         "a.pseudonym = s.pseudonym AND a.applied_on >= y.first_day AND a.applied_on <= y.last_day";
+    // Grouped by the key alone (the other columns depend on it; PostgreSQL allows that for a
+    // primary key): SQLite then aggregates in the scan's order, where the full list made it sort
+    // a million rows on disk (18 s against 4 s).
     execute(
         db,
         &format!(
@@ -58,8 +61,7 @@ pub async fn refresh(db: &impl ConnectionTrait, persons: Persons<'_>) -> Result<
              {applied}, {per_application}, \
              CASE WHEN EXISTS (SELECT 1 FROM signal g WHERE g.pseudonym = s.pseudonym AND g.status <> 'RESOLVED') THEN 1 ELSE 0 END \
              FROM student s JOIN pipeline_years y ON y.cohort = s.cohort \
-             LEFT JOIN application a ON {in_year} WHERE TRUE{only_s} \
-             GROUP BY s.id, s.pseudonym, s.region_id, s.cohort, s.school_id, s.leerweg, s.leerlab_id, s.year",
+             LEFT JOIN application a ON {in_year} WHERE TRUE{only_s} GROUP BY s.id",
             measures = APPLICATION_MEASURES.join(", "),
             applied = flag("a.id IS NOT NULL"),
         ),
