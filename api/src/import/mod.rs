@@ -277,9 +277,9 @@ async fn locked(
     phases.done("transitions");
     change_stamp::pause(&txn, false).await?;
     change_stamp::stamp_import(&txn, target.table, run).await?;
-    // PostgreSQL plans what follows (summaries, signals and the feed's triggers on signals) from
-    // statistics that do not know this import's rows yet: it chose nested loops over them, and
-    // the signals of 50,000 new leavers took minutes. SQLite has no such statistics.
+    // PostgreSQL plans what follows (summaries, signals and their feed stamps) from statistics
+    // that do not know this import's rows yet: it chose nested loops over them, and the signals
+    // of 50,000 new leavers took minutes. SQLite has no such statistics.
     for table in [target.table, "change_entry"] {
         transitions::analyze(&txn, table).await?;
     }
