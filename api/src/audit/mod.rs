@@ -6,11 +6,15 @@
 //! commit or roll back together. Reads are collected per request in an [`AuditTrail`] and
 //! written at the end of the request in one multi-row insert, not one insert per row.
 
+mod sealed;
+
 use std::sync::Mutex;
 
 use chrono::Utc;
 use entity::audit_event;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait};
+
+pub use sealed::{PupilData, Read, Reads, Sealed};
 
 use crate::auth::Viewer;
 

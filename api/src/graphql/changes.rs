@@ -5,14 +5,12 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, ID, Object, dataloader::Loader};
-use entity::{
-    activity, application, import_run, leerlab, person, programme, region, school, signal, student,
-};
+use entity::{activity, application, import_run, leerlab, person, programme, region, school};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
 use super::{
     connection::{Conn, from_page},
-    context::{audit, db, loader, selects, viewer},
+    context::{db, loader, open, selects, viewer},
     loaders::Db,
     node::Node,
     types::{
@@ -26,7 +24,6 @@ use crate::{
     service::{
         PageArgs, applications,
         changes::{self as service, Change as Entry},
-        pupils, signals,
     },
 };
 
@@ -154,7 +151,8 @@ impl ChangeQuery {
         )
         .await?;
         let mut objects = objects(db, &page.items).await?;
-        let trail = audit(ctx)?;
+        let pupil_rows = open(ctx, service::pupil_rows(db, &page.items).await?).await?;
+        add_pupil_rows(&mut objects, pupil_rows);
         let persons: Vec<String> = objects
             .values()
             .filter_map(|node| match node {
@@ -170,21 +168,11 @@ impl ChangeQuery {
                 .flatten();
             let object = found.map(|found| match found {
                 Found::Node(node) => node,
-                Found::Application(model) => {
-                    trail.read("application.read", applications::target(model.id));
-                    Node::Application(Application {
-                        readable: readable.contains(&model.pseudonym),
-                        model,
-                    })
-                }
+                Found::Application(model) => Node::Application(Application {
+                    readable: readable.contains(&model.pseudonym),
+                    model,
+                }),
             });
-            match &object {
-                Some(Node::Student(s)) => {
-                    trail.read("student.read", pupils::student_target(s.0.id))
-                }
-                Some(Node::Signal(s)) => trail.read("signal.read", signals::target(s.0.id)),
-                _ => {}
-            }
             Change { entry, object }
         });
         Ok(from_page(
@@ -222,7 +210,26 @@ macro_rules! load {
     }};
 }
 
-/// The records behind the `UPSERT`s of a page, by (type, row id): one statement per type.
+/// Adds the (opened) pupil records of a page to its [`objects`].
+fn add_pupil_rows(objects: &mut HashMap<(String, i64), Found>, rows: service::PupilRows) {
+    for m in rows.students {
+        objects.insert(
+            ("Student".to_owned(), m.id),
+            Found::Node(Node::Student(Student(m))),
+        );
+    }
+    for m in rows.signals {
+        objects.insert(
+            ("Signal".to_owned(), m.id),
+            Found::Node(Node::Signal(Signal(m))),
+        );
+    }
+    for m in rows.applications {
+        objects.insert(("Application".to_owned(), m.id), Found::Application(m));
+    }
+}
+
+/// The catalogue records behind the `UPSERT`s of a page, by (type, row id): one statement per type.
 /// Their scope was checked in the page's statement.
 async fn objects(
     db: &DatabaseConnection,
@@ -283,22 +290,8 @@ async fn objects(
                 out,
                 ty
             ),
-            "Student" => load!(
-                db,
-                ids,
-                student,
-                |m| Found::Node(Node::Student(Student(m))),
-                out,
-                ty
-            ),
-            "Signal" => load!(
-                db,
-                ids,
-                signal,
-                |m| Found::Node(Node::Signal(Signal(m))),
-                out,
-                ty
-            ),
+            // Pupil data comes sealed from the service: `add_pupil_rows`.
+            "Student" | "Signal" | "Application" => {}
             "ImportRun" => load!(
                 db,
                 ids,
@@ -307,7 +300,6 @@ async fn objects(
                 out,
                 ty
             ),
-            "Application" => load!(db, ids, application, Found::Application, out, ty),
             _ => {
                 return Err(AppError::internal(format!(
                     "change feed: unknown type {ty}"

@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use super::loaders::Db;
 use crate::{
-    audit::AuditTrail,
+    audit::{AuditTrail, PupilData, Reads, Sealed},
     auth::Viewer,
     clock::Clock,
     error::{AppError, AppResult},
@@ -43,8 +43,21 @@ pub fn loader<'a>(ctx: &'a Context<'_>) -> AppResult<&'a DataLoader<Db>> {
     get(ctx, "loaders")
 }
 
-pub fn audit<'a>(ctx: &'a Context<'_>) -> AppResult<&'a Arc<AuditTrail>> {
-    get(ctx, "audit trail")
+/// Where this request's reads of pupil data are noted: its audit trail, or at once on a
+/// websocket, which has no request end at which a trail would be written.
+pub fn reads<'a>(ctx: &'a Context<'_>) -> AppResult<Reads<'a>> {
+    Ok(match ctx.data_opt::<Arc<AuditTrail>>() {
+        Some(trail) => Reads::Trail(trail),
+        None => Reads::AtOnce {
+            db: db(ctx)?,
+            viewer: viewer(ctx)?,
+        },
+    })
+}
+
+/// Hands out sealed pupil data, noting its reads (see [`Sealed`]).
+pub async fn open<T: PupilData>(ctx: &Context<'_>, sealed: Sealed<T>) -> AppResult<T> {
+    Ok(sealed.open(&reads(ctx)?).await?)
 }
 
 /// The broker of live updates (publications, subscriptions).

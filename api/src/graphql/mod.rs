@@ -17,6 +17,8 @@ mod enums;
 pub mod field_order;
 pub mod imports;
 pub mod leerlab;
+// The loaders hand pupil data out sealed (or as part of a record already opened).
+#[allow(clippy::disallowed_types)]
 pub mod loaders;
 pub mod node;
 pub mod nul;

@@ -4,7 +4,7 @@ use async_graphql::{Context, ID, Interface, Object};
 
 use super::{
     activity::visible_activity,
-    context::{audit, db, loader, viewer},
+    context::{db, loader, open, viewer},
     loaders::{LeerlabById, PersonById, ProgrammeById, RegionById, SchoolById},
     types::{
         Activity, Application, ImportRun, Leerlab, Person, Programme, Region, School, Signal,
@@ -78,8 +78,7 @@ impl NodeQuery {
                 .map(|m| Node::Leerlab(Leerlab(m))),
             "Student" => {
                 let student = pupils::get_student(db(ctx)?, viewer(ctx)?, row).await?;
-                audit(ctx)?.read("student.read", pupils::student_target(student.id));
-                Some(Node::Student(Student(student)))
+                Some(Node::Student(Student(open(ctx, student).await?)))
             }
             "Activity" => visible_activity(ctx, row)
                 .await?
@@ -89,8 +88,7 @@ impl NodeQuery {
             ))),
             "Application" => {
                 let (db, viewer) = (db(ctx)?, viewer(ctx)?);
-                let model = applications::get(db, viewer, row).await?;
-                audit(ctx)?.read("application.read", applications::target(model.id));
+                let model = open(ctx, applications::get(db, viewer, row).await?).await?;
                 let readable =
                     applications::readable_persons(db, viewer, vec![model.pseudonym.clone()])
                         .await?;
@@ -101,8 +99,7 @@ impl NodeQuery {
             }
             "Signal" => {
                 let model = signals::get(db(ctx)?, viewer(ctx)?, row).await?;
-                audit(ctx)?.read("signal.read", signals::target(model.id));
-                Some(Node::Signal(Signal(model)))
+                Some(Node::Signal(Signal(open(ctx, model).await?)))
             }
             _ => None,
         })

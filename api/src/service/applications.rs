@@ -16,7 +16,7 @@ use sea_orm::{
 
 use super::{Page, PageArgs, catalogue, page_by_id, signals};
 use crate::{
-    audit,
+    audit::{self, Sealed},
     auth::{
         Role, Viewer,
         policy::ensure,
@@ -76,7 +76,7 @@ pub async fn list(
     filter: &ApplicationFilter,
     page: PageArgs,
     want_total: bool,
-) -> AppResult<Page<application::Model>> {
+) -> AppResult<Sealed<Page<application::Model>>> {
     let mut condition =
         Condition::all().add(scope(viewer, viewer.today()).ok_or(AppError::Forbidden)?);
     if let Some(brin) = &filter.school_brin {
@@ -100,7 +100,8 @@ pub async fn list(
         condition = condition.add(application::Column::Status.eq(status.as_str()));
     }
     let select = application::Entity::find().filter(condition);
-    page_by_id(db, select, application::Column::Id, page, want_total).await
+    let page = page_by_id(db, select, application::Column::Id, page, want_total).await?;
+    Ok(Sealed::new(page))
 }
 
 /// One application the caller may read; out of scope and nonexistent look the same.
@@ -108,13 +109,13 @@ pub async fn get(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i64,
-) -> AppResult<application::Model> {
+) -> AppResult<Sealed<application::Model>> {
     let found = application::Entity::find_by_id(id)
         .filter(scope(viewer, viewer.today()).ok_or(AppError::Forbidden)?)
         .one(db)
         .await?;
     match found {
-        Some(found) => Ok(found),
+        Some(found) => Ok(Sealed::new(found)),
         None if viewer.is_admin() => Err(AppError::not_found("no such application")),
         None => Err(AppError::Forbidden),
     }

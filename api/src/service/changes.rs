@@ -10,13 +10,14 @@
 
 use entity::{activity, application, import_run, signal, student};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    Value,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Value,
     sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement},
 };
 
 use super::{Page, activity as activities, import_runs};
 use crate::{
+    audit::{PupilData, Read, Sealed},
     auth::{Role, Viewer, scope},
     db,
     error::{AppError, AppResult},
@@ -376,3 +377,55 @@ pub async fn versions_of(
 }
 
 pub use super::change_stamp::{daily, prune, record_scope_by_date, touch};
+
+/// The pupil records behind the `UPSERT`s of a page: pupil records, signals and applications
+/// (their scope was checked in the page's statement).
+#[derive(Clone, Debug, Default)]
+pub struct PupilRows {
+    pub students: Vec<student::Model>,
+    pub signals: Vec<signal::Model>,
+    pub applications: Vec<application::Model>,
+}
+
+impl PupilData for PupilRows {
+    fn reads(&self, reads: &mut Vec<Read>) {
+        self.students.reads(reads);
+        self.signals.reads(reads);
+        self.applications.reads(reads);
+    }
+}
+
+/// Loads the [`PupilRows`] of a page: one statement per type that has any.
+pub async fn pupil_rows(
+    db: &impl ConnectionTrait,
+    entries: &[Change],
+) -> Result<Sealed<PupilRows>, DbErr> {
+    let ids = |ty: &str| -> Vec<i64> {
+        entries
+            .iter()
+            .filter(|e| e.upsert && e.ty == ty)
+            .map(|e| e.row_id)
+            .collect()
+    };
+    let (students, signals, applications) = (ids("Student"), ids("Signal"), ids("Application"));
+    let mut rows = PupilRows::default();
+    if !students.is_empty() {
+        rows.students = student::Entity::find()
+            .filter(student::Column::Id.is_in(students))
+            .all(db)
+            .await?;
+    }
+    if !signals.is_empty() {
+        rows.signals = signal::Entity::find()
+            .filter(signal::Column::Id.is_in(signals))
+            .all(db)
+            .await?;
+    }
+    if !applications.is_empty() {
+        rows.applications = application::Entity::find()
+            .filter(application::Column::Id.is_in(applications))
+            .all(db)
+            .await?;
+    }
+    Ok(Sealed::new(rows))
+}

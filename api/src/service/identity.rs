@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::{
-    audit,
+    audit::{self, Sealed},
     auth::{Role, Viewer, policy::ensure},
     db,
     error::{AppError, AppResult},
@@ -60,7 +60,7 @@ pub async fn link_identity(
     student_id: i64,
     issuer: &str,
     subject: &str,
-) -> AppResult<student::Model> {
+) -> AppResult<Sealed<student::Model>> {
     ensure(viewer.is_admin() || viewer.role() == Role::SchoolStaff)?;
     let subject = subject.trim();
     let issuer = issuer.trim();
@@ -116,5 +116,5 @@ pub async fn link_identity(
     }
     audit::record_write(&txn, viewer, "identity.link", student_target(record.id)).await?;
     txn.commit().await?;
-    Ok(record)
+    Ok(Sealed::new(record))
 }

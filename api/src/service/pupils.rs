@@ -15,7 +15,7 @@ use sea_orm::{
 
 use super::{Page, PageArgs, catalogue, leerlab, optional_text, page_by_id};
 use crate::{
-    audit,
+    audit::{self, PupilData, Read, Sealed},
     auth::{Role, Viewer, policy::ensure, scope::students},
     db,
     domain::{
@@ -84,7 +84,7 @@ pub async fn list_students(
     filter: &StudentFilter,
     page: PageArgs,
     want_total: bool,
-) -> AppResult<Page<student::Model>> {
+) -> AppResult<Sealed<Page<student::Model>>> {
     let mut condition = Condition::all().add(scope_or_forbidden(viewer)?);
     if let Some(brin) = &filter.school_brin {
         condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
@@ -141,7 +141,19 @@ pub async fn list_students(
             student::Column::Id.not_in_subquery(with_transition)
         });
     }
-    page_of_students(db, condition, page, want_total).await
+    Ok(Sealed::new(
+        page_of_students(db, condition, page, want_total).await?,
+    ))
+}
+
+/// A pupil record read for its transition: its read is audited as `transition.read`.
+#[derive(Clone, Debug)]
+pub struct TransitionRecord(pub student::Model);
+
+impl PupilData for TransitionRecord {
+    fn reads(&self, reads: &mut Vec<Read>) {
+        reads.push(("transition.read", student_target(self.0.id)));
+    }
 }
 
 pub async fn list_transitions(
@@ -150,7 +162,7 @@ pub async fn list_transitions(
     filter: &TransitionFilter,
     page: PageArgs,
     want_total: bool,
-) -> AppResult<Page<student::Model>> {
+) -> AppResult<Sealed<Page<TransitionRecord>>> {
     let mut condition = Condition::all().add(scope_or_forbidden(viewer)?);
     if let Some(brin) = &filter.vo_school_brin {
         condition = condition.add(school_condition(db, brin, student::Column::SchoolId).await?);
@@ -172,7 +184,8 @@ pub async fn list_transitions(
         of_transition = of_transition.add(transition::Column::Status.eq(status.as_str()));
     }
     condition = condition.add(student::Column::Id.in_subquery(transitions_where(of_transition)));
-    page_of_students(db, condition, page, want_total).await
+    let page = page_of_students(db, condition, page, want_total).await?;
+    Ok(Sealed::new(page.map(TransitionRecord)))
 }
 
 /// The ids of the pupils whose transition matches `condition`.
@@ -205,6 +218,15 @@ pub async fn get_student(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: i64,
+) -> AppResult<Sealed<student::Model>> {
+    Ok(Sealed::new(find_student(db, viewer, id).await?))
+}
+
+/// [`get_student`] for the writes here, which hand out nothing but what they return.
+async fn find_student(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
 ) -> AppResult<student::Model> {
     let found = student::Entity::find_by_id(id)
         .filter(scope_or_forbidden(viewer)?)
@@ -225,9 +247,9 @@ pub async fn assign_coach(
     student_id: i64,
     person_id: i64,
     from: NaiveDate,
-) -> AppResult<student::Model> {
+) -> AppResult<Sealed<student::Model>> {
     ensure(viewer.is_admin() || viewer.role() == Role::SchoolStaff)?;
-    let student = get_student(db, viewer, student_id).await?;
+    let student = find_student(db, viewer, student_id).await?;
     let coach = person::Entity::find_by_id(person_id)
         .one(db)
         .await?
@@ -280,7 +302,7 @@ pub async fn assign_coach(
     )
     .await?;
     txn.commit().await?;
-    Ok(student)
+    Ok(Sealed::new(student))
 }
 
 /// What a pupil says in a self-evaluation.
@@ -301,7 +323,7 @@ pub async fn submit_self_evaluation(
     input: NewEvaluation,
 ) -> AppResult<self_evaluation::Model> {
     ensure(viewer.is_admin() || viewer.student_id == Some(student_id))?;
-    let student = get_student(db, viewer, student_id).await?;
+    let student = find_student(db, viewer, student_id).await?;
     let scores = [
         ("wellbeing", input.wellbeing),
         ("studySkills", input.study_skills),
@@ -381,7 +403,7 @@ pub async fn record_follow_up(
         });
     };
     // The coach scope of `get_student` admits only the pupil's current coach.
-    get_student(db, viewer, evaluation.student_id).await?;
+    find_student(db, viewer, evaluation.student_id).await?;
     ensure(viewer.is_admin() || viewer.role() == Role::Coach)?;
     let text = super::required_text("followUp", follow_up, 4000)?;
     let txn = db::begin_write(db).await?;

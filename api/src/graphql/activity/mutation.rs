@@ -9,9 +9,10 @@ use super::input::{
     PublishActivityInput, RecordAttendanceInput, UpdateActivityInput, WithdrawFromActivityInput,
 };
 use crate::{
+    audit::Sealed,
     error::AppResult,
     graphql::{
-        context::{db, live, viewer},
+        context::{db, live, open, viewer},
         types::{Activity, ActivityEnrolment},
     },
     ids,
@@ -55,19 +56,15 @@ fn payload(activity: activity::Model) -> ActivityPayload {
 /// only if the caller may read the pupil, and then on the audit trail.
 async fn enrolment_payload(
     ctx: &Context<'_>,
-    (activity, row): (activity::Model, EnrolmentRow),
+    (activity, row): (activity::Model, Sealed<EnrolmentRow>),
 ) -> AppResult<ActivityEnrolmentPayload> {
-    let student_id = row.enrolment.student_id;
+    let student_id = row.check(|row| row.enrolment.student_id);
     let visible = pupils::visible_among(db(ctx)?, viewer(ctx)?, &[student_id]).await?;
-    let enrolment = visible.contains(&student_id).then(|| {
-        if let Some(trail) = ctx.data_opt::<std::sync::Arc<crate::audit::AuditTrail>>() {
-            trail.read(
-                "activity.enrolment.read",
-                pupils::student_target(student_id),
-            );
-        }
-        ActivityEnrolment(row)
-    });
+    let enrolment = if visible.contains(&student_id) {
+        Some(ActivityEnrolment(open(ctx, row).await?))
+    } else {
+        None
+    };
     Ok(ActivityEnrolmentPayload {
         activity: Activity(activity),
         enrolment,

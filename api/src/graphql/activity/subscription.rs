@@ -5,6 +5,7 @@ use futures::{Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::{
+    audit::Reads,
     domain::pipeline::SignalKind,
     graphql::{
         context::{db, live, viewer},
@@ -102,11 +103,11 @@ impl ActivitySubscription {
             let (db, viewer, filter) = (db.clone(), viewer.clone(), filter.clone());
             async move {
                 let found = signals::raised_for(&db, &viewer, &filter, event.signal_id).await;
-                let signal = found.ok().flatten()?;
-                let target = signals::target(signal.id);
-                crate::audit::record_write(&db, &viewer, "signal.read", target)
-                    .await
-                    .ok()?;
+                let reads = Reads::AtOnce {
+                    db: &db,
+                    viewer: &viewer,
+                };
+                let signal = found.ok()?.open(&reads).await.ok()??;
                 Some(Signal(signal))
             }
         }))

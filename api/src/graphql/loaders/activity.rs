@@ -11,7 +11,10 @@ use entity::{
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::Db;
-use crate::service::{activity::EnrolmentRow, planning::Calendar};
+use crate::{
+    audit::Sealed,
+    service::{activity::EnrolmentRow, planning::Calendar},
+};
 
 /// An activity by row id.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
@@ -63,12 +66,13 @@ impl Loader<SchoolsOfActivity> for Db {
     }
 }
 
-/// The enrolments of an activity. Pupil data: resolvers filter and audit what they hand out.
+/// The enrolments of an activity. Pupil data: resolvers keep those the caller may see, and
+/// opening them audits them.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 pub struct EnrolmentsOfActivity(pub i64);
 
 impl Loader<EnrolmentsOfActivity> for Db {
-    type Value = Vec<EnrolmentRow>;
+    type Value = Sealed<Vec<EnrolmentRow>>;
     type Error = DbErr;
 
     async fn load(
@@ -101,7 +105,10 @@ impl Loader<EnrolmentsOfActivity> for Db {
                     student_school_id,
                 });
         }
-        Ok(map)
+        Ok(map
+            .into_iter()
+            .map(|(key, rows)| (key, Sealed::new(rows)))
+            .collect())
     }
 }
 

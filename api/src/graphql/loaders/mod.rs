@@ -29,6 +29,8 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::audit::Sealed;
+
 /// The loader behind every relation of one request.
 pub struct Db {
     pub db: DatabaseConnection,
@@ -36,14 +38,18 @@ pub struct Db {
     pub today: chrono::NaiveDate,
 }
 
-/// Declares a key type that loads rows of `$module` by primary key.
+/// Declares a key type that loads rows of `$module` by primary key, each wrapped in `$wrap`
+/// (pupil data comes [`Sealed`]).
 macro_rules! by_id {
     ($key:ident, $module:ident) => {
+        by_id!($key, $module, $module::Model, |row| row);
+    };
+    ($key:ident, $module:ident, $value:ty, $wrap:expr) => {
         #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
         pub struct $key(pub i64);
 
         impl Loader<$key> for Db {
-            type Value = $module::Model;
+            type Value = $value;
             type Error = DbErr;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, DbErr> {
@@ -51,7 +57,10 @@ macro_rules! by_id {
                     .filter($module::Column::Id.is_in(keys.iter().map(|k| k.0)))
                     .all(&self.db)
                     .await?;
-                Ok(rows.into_iter().map(|row| ($key(row.id), row)).collect())
+                Ok(rows
+                    .into_iter()
+                    .map(|row| ($key(row.id), $wrap(row)))
+                    .collect())
             }
         }
     };
@@ -74,14 +83,25 @@ impl ParentKey for Option<i64> {
     }
 }
 
-/// Declares a key type that loads all rows of `$module` whose `$field` is the key, by id.
+/// Declares a key type that loads all rows of `$module` whose `$field` is the key, by id,
+/// the list wrapped in `$wrap` (pupil data comes [`Sealed`]).
 macro_rules! children {
     ($key:ident, $module:ident, $column:ident, $field:ident) => {
+        children!(
+            $key,
+            $module,
+            $column,
+            $field,
+            Vec<$module::Model>,
+            |rows| rows
+        );
+    };
+    ($key:ident, $module:ident, $column:ident, $field:ident, $value:ty, $wrap:expr) => {
         #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
         pub struct $key(pub i64);
 
         impl Loader<$key> for Db {
-            type Value = Vec<$module::Model>;
+            type Value = $value;
             type Error = DbErr;
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, DbErr> {
@@ -90,14 +110,17 @@ macro_rules! children {
                     .order_by_asc($module::Column::Id)
                     .all(&self.db)
                     .await?;
-                let mut map: HashMap<$key, Self::Value> =
+                let mut map: HashMap<$key, Vec<$module::Model>> =
                     keys.iter().map(|k| (*k, Vec::new())).collect();
                 for row in rows {
                     map.entry($key(ParentKey::key(row.$field)))
                         .or_default()
                         .push(row);
                 }
-                Ok(map)
+                Ok(map
+                    .into_iter()
+                    .map(|(key, rows)| (key, $wrap(rows)))
+                    .collect())
             }
         }
     };
@@ -108,7 +131,7 @@ by_id!(SchoolById, school);
 by_id!(ProgrammeById, programme);
 by_id!(PersonById, person);
 by_id!(LeerlabById, leerlab);
-by_id!(StudentById, student);
+by_id!(StudentById, student, Sealed<student::Model>, Sealed::new);
 
 children!(PartnersOfLeerlab, leerlab_partner, LeerlabId, leerlab_id);
 children!(MembersOfLeerlab, leerlab_member, LeerlabId, leerlab_id);
@@ -125,14 +148,21 @@ children!(
     StudentId,
     student_id
 );
-children!(EvaluationsOfStudent, self_evaluation, StudentId, student_id);
+children!(
+    EvaluationsOfStudent,
+    self_evaluation,
+    StudentId,
+    student_id,
+    Sealed<Vec<self_evaluation::Model>>,
+    Sealed::new
+);
 
 /// The transition of a pupil (keyed by student id; absent when the pupil has none).
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 pub struct TransitionOfStudent(pub i64);
 
 impl Loader<TransitionOfStudent> for Db {
-    type Value = entity::transition::Model;
+    type Value = Sealed<entity::transition::Model>;
     type Error = DbErr;
 
     async fn load(
@@ -145,7 +175,7 @@ impl Loader<TransitionOfStudent> for Db {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| (TransitionOfStudent(row.student_id), row))
+            .map(|row| (TransitionOfStudent(row.student_id), Sealed::new(row)))
             .collect())
     }
 }

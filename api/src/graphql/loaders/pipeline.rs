@@ -1,6 +1,7 @@
 //! The DataLoader keys before the step (DESIGN.md 4b): a pupil's activity enrolments, a
-//! person's applications and signals, an application's history, a signal's notes. Pupil data:
-//! the resolvers hand these out only on a record the caller may read, and audit them.
+//! person's applications and signals, an application's history, a signal's notes. Pupil data
+//! comes [`Sealed`]: the resolvers hand it out only on a record the caller may read, and opening
+//! it audits it. A history and notes belong to an application or signal already opened.
 
 use std::collections::HashMap;
 
@@ -9,13 +10,14 @@ use entity::{activity_enrolment, application, application_status, signal, signal
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::Db;
+use crate::audit::{PupilData, Sealed};
 
 /// The activity enrolments of a pupil record, oldest first.
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
 pub struct EnrolmentsOfStudent(pub i64);
 
 impl Loader<EnrolmentsOfStudent> for Db {
-    type Value = Vec<activity_enrolment::Model>;
+    type Value = Sealed<Vec<activity_enrolment::Model>>;
     type Error = DbErr;
 
     async fn load(
@@ -27,13 +29,9 @@ impl Loader<EnrolmentsOfStudent> for Db {
             .order_by_asc(activity_enrolment::Column::Id)
             .all(&self.db)
             .await?;
-        let mut map: HashMap<_, Vec<_>> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        for row in rows {
-            map.entry(EnrolmentsOfStudent(row.student_id))
-                .or_default()
-                .push(row);
-        }
-        Ok(map)
+        Ok(sealed_groups(keys, rows, |r| {
+            EnrolmentsOfStudent(r.student_id)
+        }))
     }
 }
 
@@ -49,12 +47,27 @@ where
     map
 }
 
+/// [`grouped`] for rows of pupil data.
+fn sealed_groups<K, V: PupilData>(
+    keys: &[K],
+    rows: Vec<V>,
+    key: impl Fn(&V) -> K,
+) -> HashMap<K, Sealed<Vec<V>>>
+where
+    K: Clone + Eq + std::hash::Hash,
+{
+    grouped(keys, rows, key)
+        .into_iter()
+        .map(|(key, rows)| (key, Sealed::new(rows)))
+        .collect()
+}
+
 /// Every application of a person (pseudonym), oldest first.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 pub struct ApplicationsOfPerson(pub String);
 
 impl Loader<ApplicationsOfPerson> for Db {
-    type Value = Vec<application::Model>;
+    type Value = Sealed<Vec<application::Model>>;
     type Error = DbErr;
 
     async fn load(
@@ -67,7 +80,7 @@ impl Loader<ApplicationsOfPerson> for Db {
             .order_by_asc(application::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(grouped(keys, rows, |r| {
+        Ok(sealed_groups(keys, rows, |r| {
             ApplicationsOfPerson(r.pseudonym.clone())
         }))
     }
@@ -102,7 +115,7 @@ impl Loader<HistoryOfApplication> for Db {
 pub struct RecordsOfPerson(pub String);
 
 impl Loader<RecordsOfPerson> for Db {
-    type Value = Vec<student::Model>;
+    type Value = Sealed<Vec<student::Model>>;
     type Error = DbErr;
 
     async fn load(
@@ -115,7 +128,7 @@ impl Loader<RecordsOfPerson> for Db {
             .order_by_asc(student::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(grouped(keys, rows, |r| {
+        Ok(sealed_groups(keys, rows, |r| {
             RecordsOfPerson(r.pseudonym.clone())
         }))
     }
@@ -126,7 +139,7 @@ impl Loader<RecordsOfPerson> for Db {
 pub struct SignalsOfPerson(pub String);
 
 impl Loader<SignalsOfPerson> for Db {
-    type Value = Vec<signal::Model>;
+    type Value = Sealed<Vec<signal::Model>>;
     type Error = DbErr;
 
     async fn load(
@@ -138,7 +151,7 @@ impl Loader<SignalsOfPerson> for Db {
             .order_by_asc(signal::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(grouped(keys, rows, |r| {
+        Ok(sealed_groups(keys, rows, |r| {
             SignalsOfPerson(r.pseudonym.clone())
         }))
     }

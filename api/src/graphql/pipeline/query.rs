@@ -8,12 +8,12 @@ use crate::{
     error::AppResult,
     graphql::{
         connection::{Conn, from_page},
-        context::{audit, db, selects, viewer},
+        context::{db, open, selects, viewer},
         types::{Application, Signal},
     },
     service::{
         PageArgs,
-        applications::{self, ApplicationFilter, target},
+        applications::{self, ApplicationFilter},
         signals::{self, SignalFilter},
     },
 };
@@ -42,12 +42,9 @@ impl PipelineQuery {
         let (db, viewer) = (db(ctx)?, viewer(ctx)?);
         let page =
             applications::list(db, viewer, &filter, args, selects(ctx, "totalCount")).await?;
+        let page = open(ctx, page).await?;
         let persons = page.items.iter().map(|a| a.pseudonym.clone()).collect();
         let readable = applications::readable_persons(db, viewer, persons).await?;
-        let trail = audit(ctx)?;
-        for item in &page.items {
-            trail.read("application.read", target(item.id));
-        }
         Ok(from_page(
             page,
             args.after.is_some(),
@@ -83,10 +80,7 @@ impl PipelineQuery {
             selects(ctx, "totalCount"),
         )
         .await?;
-        let trail = audit(ctx)?;
-        for item in &page.items {
-            trail.read("signal.read", signals::target(item.id));
-        }
+        let page = open(ctx, page).await?;
         Ok(from_page(
             page,
             args.after.is_some(),

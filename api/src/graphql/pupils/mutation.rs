@@ -9,11 +9,11 @@ use super::input::{
 use crate::{
     error::AppResult,
     graphql::{
-        context::{audit, db, viewer},
+        context::{db, open, viewer},
         types::{SelfEvaluation, Student},
     },
     ids,
-    service::pupils::{self as service, student_target},
+    service::pupils as service,
 };
 
 /// Result of `assignCoach`.
@@ -53,9 +53,8 @@ impl PupilMutation {
         let student =
             service::assign_coach(db(ctx)?, viewer(ctx)?, student_id, person_id, input.from.0)
                 .await?;
-        audit(ctx)?.read("student.read", student_target(student.id));
         Ok(AssignCoachPayload {
-            student: Student(student),
+            student: Student(open(ctx, student).await?),
         })
     }
 
@@ -77,9 +76,8 @@ impl PupilMutation {
             &input.subject,
         )
         .await?;
-        audit(ctx)?.read("student.read", student_target(student.id));
         Ok(LinkIdentityPayload {
-            student: Student(student),
+            student: Student(open(ctx, student).await?),
         })
     }
 

@@ -1,32 +1,25 @@
 //! The pupil queries: `students`, `student` and `transitions`, scoped to the caller and audited.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, ID, Object};
-use entity::student;
 
 use super::input::{StudentFilterInput, TransitionFilterInput};
 use crate::{
+    audit::Sealed,
     error::AppResult,
     graphql::{
         connection::{Conn, from_page},
-        context::{audit, db, loader, selects, viewer},
+        context::{db, loader, open, selects, viewer},
         loaders::TransitionOfStudent,
         types::{Student, Transition},
     },
     ids,
     service::{
         PageArgs,
-        pupils::{self as service, StudentFilter, TransitionFilter, student_target},
+        pupils::{self as service, StudentFilter, TransitionFilter},
     },
 };
-
-/// Notes in the audit trail that these pupils were read.
-fn audited(ctx: &Context<'_>, action: &str, rows: &[student::Model]) -> AppResult<()> {
-    let trail = audit(ctx)?;
-    for row in rows {
-        trail.read(action, student_target(row.id));
-    }
-    Ok(())
-}
 
 #[derive(Default)]
 pub struct PupilQuery;
@@ -56,7 +49,7 @@ impl PupilQuery {
             selects(ctx, "totalCount"),
         )
         .await?;
-        audited(ctx, "student.read", &page.items)?;
+        let page = open(ctx, page).await?;
         Ok(from_page(
             page,
             args.after.is_some(),
@@ -73,8 +66,7 @@ impl PupilQuery {
     ) -> AppResult<Student> {
         let id = ids::decode_as(&id, "Student", "id")?;
         let student = service::get_student(db(ctx)?, viewer(ctx)?, id).await?;
-        audited(ctx, "student.read", std::slice::from_ref(&student))?;
-        Ok(Student(student))
+        Ok(Student(open(ctx, student).await?))
     }
 
     /// Transitions of the pupils the caller may see (same scope as `students`). Audited.
@@ -99,10 +91,11 @@ impl PupilQuery {
             selects(ctx, "totalCount"),
         )
         .await?;
-        audited(ctx, "transition.read", &page.items)?;
+        let mut page = open(ctx, page).await?.map(|record| record.0);
         let keys = page.items.iter().map(|s| TransitionOfStudent(s.id));
-        let mut transitions = loader(ctx)?.load_many(keys).await?;
-        let mut page = page;
+        let transitions: Sealed<HashMap<_, _>> =
+            loader(ctx)?.load_many(keys).await?.into_iter().collect();
+        let mut transitions = open(ctx, transitions).await?;
         // A transition removed between the two reads leaves its pupil out of this page.
         page.items
             .retain(|s| transitions.contains_key(&TransitionOfStudent(s.id)));

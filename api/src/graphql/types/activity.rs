@@ -1,18 +1,15 @@
 //! A joint activity with its schools, leerlab, calendar conflicts and (scoped, audited) enrolments.
 
-use std::sync::Arc;
-
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::activity;
 
 use super::{ActivityConflict, ActivityEnrolment, Leerlab, Region, School};
 use crate::{
-    audit::{self, AuditTrail},
     domain::activity::{ActivityKind, ActivityStatus},
     error::{AppError, AppResult},
     graphql::{
-        context::{db, loader, viewer},
+        context::{db, loader, open, viewer},
         loaders::{
             CalendarOfSchool, EnrolmentsOfActivity, LeerlabById, RegionById, SchoolById,
             SchoolsOfActivity,
@@ -20,11 +17,7 @@ use crate::{
         scalars::Date,
     },
     ids,
-    service::{
-        activity::EnrolmentRow,
-        planning::activity_days,
-        pupils::{self, student_target},
-    },
+    service::{planning::activity_days, pupils},
 };
 
 /// Something vo and mbo schools do together, hosted by one school of a region.
@@ -196,34 +189,22 @@ impl Activity {
     /// admin; nobody else (coordinators see only `enrolledCount`). Each pupil shown is written
     /// to the audit log.
     async fn enrolments(&self, ctx: &Context<'_>) -> AppResult<Vec<ActivityEnrolment>> {
-        let rows = loader(ctx)?
+        let mut rows = loader(ctx)?
             .load_one(EnrolmentsOfActivity(self.0.id))
             .await?
             .unwrap_or_default();
-        let ids: Vec<i64> = rows.iter().map(|r| r.enrolment.student_id).collect();
+        let ids = rows.check(|rows| {
+            rows.iter()
+                .map(|r| r.enrolment.student_id)
+                .collect::<Vec<_>>()
+        });
         // One statement per activity shown with its enrolments (a pupil page lists few).
         let visible = pupils::visible_among(db(ctx)?, viewer(ctx)?, &ids).await?;
-        let shown: Vec<EnrolmentRow> = rows
+        rows.retain(|row| visible.contains(&row.enrolment.student_id));
+        Ok(open(ctx, rows)
+            .await?
             .into_iter()
-            .filter(|row| visible.contains(&row.enrolment.student_id))
-            .collect();
-        let targets = shown.iter().map(|r| student_target(r.enrolment.student_id));
-        note_reads(ctx, targets.collect()).await?;
-        Ok(shown.into_iter().map(ActivityEnrolment).collect())
+            .map(ActivityEnrolment)
+            .collect())
     }
-}
-
-/// Notes reads of pupil data in the request's audit trail. A websocket has no request end at
-/// which the trail is written, so there the reads are written at once.
-async fn note_reads(ctx: &Context<'_>, targets: Vec<String>) -> AppResult<()> {
-    const ACTION: &str = "activity.enrolment.read";
-    match ctx.data_opt::<Arc<AuditTrail>>() {
-        Some(trail) => targets.into_iter().for_each(|t| trail.read(ACTION, t)),
-        None => {
-            for target in targets {
-                audit::record_write(db(ctx)?, viewer(ctx)?, ACTION, target).await?;
-            }
-        }
-    }
-    Ok(())
 }

@@ -10,12 +10,11 @@ use crate::{
     domain::pipeline::{ApplicationSource, ApplicationStatus},
     error::{AppError, AppResult},
     graphql::{
-        context::{audit, loader},
+        context::{loader, open},
         loaders::{HistoryOfApplication, RecordsOfPerson, SchoolById},
         scalars::Date,
     },
     ids,
-    service::pupils::student_target,
 };
 
 /// An application; `readable` says whether the caller may read the applicant's person.
@@ -64,11 +63,8 @@ impl Application {
             .load_one(RecordsOfPerson(self.model.pseudonym.clone()))
             .await?
             .unwrap_or_default();
-        let Some(latest) = records.into_iter().last() else {
-            return Ok(None);
-        };
-        audit(ctx)?.read("student.read", student_target(latest.id));
-        Ok(Some(Student(latest)))
+        let latest = records.map(|records| records.into_iter().last());
+        Ok(open(ctx, latest).await?.map(Student))
     }
 
     /// The mbo school applied to.

@@ -10,23 +10,12 @@ use crate::{
     domain::pipeline::{SignalKind, SignalStatus},
     error::{AppError, AppResult},
     graphql::{
-        context::{db, loader, viewer},
+        context::{loader, open},
         loaders::{NotesOfSignal, PersonById, StudentById},
         scalars::Date,
     },
     ids,
-    service::pupils::student_target,
 };
-
-/// Notes a read of pupil data: in the request's audit trail, or at once on a websocket, which
-/// has no request end at which a trail is written.
-pub(crate) async fn note_read(ctx: &Context<'_>, action: &str, target: String) -> AppResult<()> {
-    match ctx.data_opt::<std::sync::Arc<crate::audit::AuditTrail>>() {
-        Some(trail) => trail.read(action, target),
-        None => crate::audit::record_write(db(ctx)?, viewer(ctx)?, action, target).await?,
-    }
-    Ok(())
-}
 
 /// A signal (the caller may read it).
 pub struct Signal(pub signal::Model);
@@ -71,8 +60,7 @@ impl Signal {
             .load_one(StudentById(self.0.student_id))
             .await?
             .ok_or_else(|| AppError::internal("signal without pupil"))?;
-        note_read(ctx, "student.read", student_target(record.id)).await?;
-        Ok(Student(record))
+        Ok(Student(open(ctx, record).await?))
     }
 
     /// The day of the evaluation that first found it.

@@ -9,11 +9,12 @@ use super::{
     Signal, Transition,
 };
 use crate::{
+    audit::Sealed,
     auth::Role,
     domain::{Leerweg, Profile, pipeline::StudentStatus},
     error::{AppError, AppResult},
     graphql::{
-        context::{audit, db, loader, viewer},
+        context::{db, loader, open, viewer},
         loaders::{
             ApplicationsOfPerson, CoachAssignmentsOfStudent, EnrolmentsOfStudent,
             EvaluationsOfStudent, LeerlabById, PersonById, RecordsOfPerson, SchoolById,
@@ -22,7 +23,7 @@ use crate::{
         scalars::Date,
     },
     ids,
-    service::{activity::EnrolmentRow, applications, pupils::student_target, signals},
+    service::{activity::EnrolmentRow, signals},
 };
 
 /// A pupil's record at a vmbo school in one school year (pseudonymised: no name, no PGN).
@@ -135,10 +136,9 @@ impl Student {
         else {
             return Ok(None);
         };
-        audit(ctx)?.read("transition.read", student_target(self.0.id));
         Ok(Some(Transition {
             student: self.0.clone(),
-            transition,
+            transition: open(ctx, transition).await?,
         }))
     }
 
@@ -185,9 +185,7 @@ impl Student {
             .load_one(EvaluationsOfStudent(self.0.id))
             .await?
             .unwrap_or_default();
-        if !rows.is_empty() {
-            audit(ctx)?.read("evaluation.read", student_target(self.0.id));
-        }
+        let rows = open(ctx, rows).await?;
         Ok(rows.into_iter().map(SelfEvaluation).collect())
     }
 
@@ -201,9 +199,7 @@ impl Student {
             .load_one(EnrolmentsOfStudent(self.0.id))
             .await?
             .unwrap_or_default();
-        if !rows.is_empty() {
-            audit(ctx)?.read("activity.enrolment.read", student_target(self.0.id));
-        }
+        let rows = open(ctx, rows).await?;
         Ok(rows
             .into_iter()
             .map(|enrolment| {
@@ -230,14 +226,12 @@ impl Student {
                 .load_one(RecordsOfPerson(person))
                 .await?
                 .unwrap_or_default();
-            let their_pupil = records.iter().any(|r| viewer.covers_school(r.school_id));
+            let their_pupil =
+                records.check(|records| records.iter().any(|r| viewer.covers_school(r.school_id)));
             rows.retain(|a| their_pupil || viewer.covers_school(a.school_id));
         }
-        let trail = audit(ctx)?;
-        for row in &rows {
-            trail.read("application.read", applications::target(row.id));
-        }
-        Ok(rows
+        Ok(open(ctx, rows)
+            .await?
             .into_iter()
             .map(|model| Application {
                 model,
@@ -251,7 +245,7 @@ impl Student {
     async fn signals(&self, ctx: &Context<'_>) -> AppResult<Vec<Signal>> {
         let viewer = viewer(ctx)?;
         let rows = match viewer.role() {
-            Role::Student => Vec::new(),
+            Role::Student => Sealed::new(Vec::new()),
             Role::SchoolStaff if !viewer.covers_school(self.0.school_id) => {
                 signals::of_person(db(ctx)?, viewer, &self.0.pseudonym).await?
             }
@@ -260,10 +254,6 @@ impl Student {
                 .await?
                 .unwrap_or_default(),
         };
-        let trail = audit(ctx)?;
-        for row in &rows {
-            trail.read("signal.read", signals::target(row.id));
-        }
-        Ok(rows.into_iter().map(Signal).collect())
+        Ok(open(ctx, rows).await?.into_iter().map(Signal).collect())
     }
 }

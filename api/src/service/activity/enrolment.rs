@@ -10,7 +10,7 @@ use sea_orm::{
 
 use super::{lifecycle::lock, require_visible};
 use crate::{
-    audit,
+    audit::{self, PupilData, Read, Sealed},
     auth::{Role, Viewer, policy::ensure},
     db,
     domain::activity::{ActivityStatus, Attendance},
@@ -25,6 +25,12 @@ pub struct EnrolmentRow {
     pub student_school_id: i64,
 }
 
+impl PupilData for EnrolmentRow {
+    fn reads(&self, reads: &mut Vec<Read>) {
+        self.enrolment.reads(reads);
+    }
+}
+
 /// `enrolInActivity`: a pupil takes a place. A student enrols themself; staff enrol pupils of
 /// their own school; admin anyone. Refused with CONFLICT when the activity is full, not
 /// published, or the pupil is already enrolled.
@@ -33,7 +39,7 @@ pub async fn enrol(
     viewer: &Viewer,
     activity_id: i64,
     student_id: i64,
-) -> AppResult<(activity::Model, EnrolmentRow)> {
+) -> AppResult<(activity::Model, Sealed<EnrolmentRow>)> {
     let pupil = require_pupil_in_scope(db, viewer, student_id).await?;
     let activity = require_visible(db, viewer, activity_id, "activityId").await?;
     if !takes_part(db, &activity, pupil.school_id).await? {
@@ -72,7 +78,7 @@ pub async fn enrol(
         enrolment,
         student_school_id: pupil.school_id,
     };
-    Ok((activity, row))
+    Ok((activity, Sealed::new(row)))
 }
 
 /// `withdrawFromActivity`: a pupil gives up their place (the same callers as `enrolInActivity`).
@@ -144,7 +150,7 @@ pub async fn record_attendance(
     activity_id: i64,
     student_id: i64,
     input: AttendanceChanges,
-) -> AppResult<(activity::Model, EnrolmentRow)> {
+) -> AppResult<(activity::Model, Sealed<EnrolmentRow>)> {
     if input.attendance.is_none() && input.reflection.is_none() {
         return Err(AppError::bad_input(
             "attendance",
@@ -192,7 +198,7 @@ pub async fn record_attendance(
         enrolment,
         student_school_id: pupil.map_or(0, |p| p.school_id),
     };
-    Ok((activity, row))
+    Ok((activity, Sealed::new(row)))
 }
 
 /// The pupil a viewer may enrol: themself (student), their own school's pupils (staff), anyone

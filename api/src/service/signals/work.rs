@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::{
-    audit,
+    audit::{self, Sealed},
     auth::{
         Role, Viewer,
         policy::ensure,
@@ -37,10 +37,11 @@ pub async fn list(
     filter: &SignalFilter,
     page: PageArgs,
     want_total: bool,
-) -> AppResult<Page<signal::Model>> {
+) -> AppResult<Sealed<Page<signal::Model>>> {
     let condition = filtered(db, viewer, filter).await?;
     let select = signal::Entity::find().filter(condition);
-    page_by_id(db, select, signal::Column::Id, page, want_total).await
+    let page = page_by_id(db, select, signal::Column::Id, page, want_total).await?;
+    Ok(Sealed::new(page))
 }
 
 /// A raised signal for a `signalRaised` subscriber: the signal when the subscriber may read it
@@ -50,12 +51,13 @@ pub async fn raised_for(
     viewer: &Viewer,
     filter: &SignalFilter,
     id: i64,
-) -> AppResult<Option<signal::Model>> {
+) -> AppResult<Sealed<Option<signal::Model>>> {
     let condition = filtered(db, viewer, filter).await?;
-    Ok(signal::Entity::find_by_id(id)
+    let found = signal::Entity::find_by_id(id)
         .filter(condition)
         .one(db)
-        .await?)
+        .await?;
+    Ok(Sealed::new(found))
 }
 
 /// The caller's scope and a filter, as one condition on `signal`.
@@ -106,19 +108,29 @@ pub async fn of_person(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     pseudonym: &str,
-) -> AppResult<Vec<signal::Model>> {
+) -> AppResult<Sealed<Vec<signal::Model>>> {
     let Some(scope) = scope(viewer, viewer.today()) else {
-        return Ok(Vec::new());
+        return Ok(Sealed::new(Vec::new()));
     };
-    Ok(signal::Entity::find()
+    let found = signal::Entity::find()
         .filter(signal::Column::Pseudonym.eq(pseudonym))
         .filter(scope)
         .all(db)
-        .await?)
+        .await?;
+    Ok(Sealed::new(found))
 }
 
 /// One signal the caller may read; out of scope and nonexistent look the same.
-pub async fn get(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<signal::Model> {
+pub async fn get(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Sealed<signal::Model>> {
+    Ok(Sealed::new(find(db, viewer, id).await?))
+}
+
+/// [`get`] for `updateSignal`, which hands out only the signal it wrote.
+async fn find(db: &impl ConnectionTrait, viewer: &Viewer, id: i64) -> AppResult<signal::Model> {
     let found = signal::Entity::find_by_id(id)
         .filter(scope(viewer, viewer.today()).ok_or(AppError::Forbidden)?)
         .one(db)
@@ -172,7 +184,7 @@ pub async fn update(
     id: i64,
     changes: SignalChanges,
 ) -> AppResult<signal::Model> {
-    let found = get(db, viewer, id).await?;
+    let found = find(db, viewer, id).await?;
     ensure(may_write(db, viewer, &found).await?)?;
     if SignalStatus::from_db(&found.status) == SignalStatus::Resolved {
         return Err(AppError::conflict(
