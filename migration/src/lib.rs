@@ -20,6 +20,7 @@ mod m20261202_000014_trusted_documents;
 mod m20261202_000015_change_feed;
 mod m20261203_000016_purged_pipeline;
 mod m20261203_000017_incremental_signals;
+mod m20261203_000018_statistics_by_region;
 mod util;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_change_feed::Migration),
             Box::new(m20261203_000016_purged_pipeline::Migration),
             Box::new(m20261203_000017_incremental_signals::Migration),
+            Box::new(m20261203_000018_statistics_by_region::Migration),
         ]
     }
 }

@@ -67,12 +67,22 @@ pub struct Staged {
     pub identity: u64,
 }
 
-/// What the work after the write found: transitions changed and the cohorts whose summary
-/// tables must be refreshed.
+/// What the work after the write found: transitions changed and the (cohort, region id) pairs
+/// whose summary rows must be refreshed.
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
     pub transitions_changed: u64,
-    pub cohorts: Vec<i32>,
+    pub cohort_regions: Vec<(i32, i64)>,
+}
+
+impl Derived {
+    /// The cohorts of [`Derived::cohort_regions`], each once, in order.
+    pub fn cohorts(&self) -> Vec<i32> {
+        let mut cohorts: Vec<i32> = self.cohort_regions.iter().map(|(c, _)| *c).collect();
+        cohorts.sort_unstable();
+        cohorts.dedup();
+        cohorts
+    }
 }
 
 /// One import kind. Implementations are unit structs; the framework calls them.

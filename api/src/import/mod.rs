@@ -284,7 +284,7 @@ async fn locked(
         transitions::analyze(&txn, table).await?;
     }
     phases.done("change feed");
-    crate::service::statistics::refresh_cohorts(&txn, &derived.cohorts).await?;
+    crate::service::statistics::refresh_regions(&txn, &derived.cohort_regions).await?;
     phases.done("summary tables");
     let written_persons = crate::service::signals::Persons::OfRun {
         table: target.table,
@@ -305,7 +305,7 @@ async fn locked(
         unchanged: outcome.rows - written.created - written.updated,
         transitions_changed: derived.transitions_changed,
     };
-    let cohorts = runs::touched_cohorts(&txn, run, &derived.cohorts).await?;
+    let cohorts = runs::touched_cohorts(&txn, run, &derived.cohorts()).await?;
     runs::done(&txn, run, &summary, &cohorts).await?;
     audit::record_write(
         &txn,

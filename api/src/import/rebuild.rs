@@ -53,7 +53,7 @@ async fn locked(db: &DatabaseConnection, viewer: &Viewer, keys: &RecordKeys) -> 
     .await?;
     let derived = transitions::refresh(&txn, Affected::All).await?;
     // Cohorts that have summary rows but no leavers any more are cleared as well.
-    let mut cohorts = derived.cohorts;
+    let mut cohorts = derived.cohorts();
     for table in ["stats_vo_cube", "stats_mbo_cube"] {
         let sql = format!("SELECT DISTINCT cohort FROM {table}");
         for row in txn

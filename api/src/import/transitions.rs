@@ -24,49 +24,50 @@ const COLUMNS: &str = "student_id, enrolment_id, school_id, crebo, level, enroll
     switched_first_year, dropped_out_first_year, choice_matched, level_vs_expected";
 
 /// Recomputes the transitions of `affected`; returns how many changed (inserted, updated or
-/// deleted) and the cohorts of the leavers looked at.
+/// deleted) and the (cohort, region) pairs of the leavers looked at.
 pub async fn refresh(db: &impl ConnectionTrait, affected: Affected) -> Result<Derived, DbErr> {
     for table in ["import_affected", "import_transition"] {
         execute(db, &format!("DROP TABLE IF EXISTS {table}"), vec![]).await?;
     }
     execute(
         db,
-        "CREATE TEMPORARY TABLE import_affected (student_id BIGINT PRIMARY KEY, cohort INTEGER NOT NULL)",
+        "CREATE TEMPORARY TABLE import_affected (student_id BIGINT PRIMARY KEY, cohort INTEGER NOT NULL, \
+         region_id BIGINT NOT NULL)",
         vec![],
     )
     .await?;
     let (select, values) = match affected {
         Affected::LeaversOfRun(run) => (
-            "SELECT id, cohort FROM student WHERE import_run = ?",
+            "SELECT id, cohort, region_id FROM student WHERE import_run = ?",
             vec![run.into()],
         ),
         Affected::EnrolledInRun(run) => (
-            "SELECT id, cohort FROM student \
+            "SELECT id, cohort, region_id FROM student \
              WHERE pseudonym IN (SELECT pseudonym FROM enrolment WHERE import_run = ?)",
             vec![run.into()],
         ),
-        Affected::All => ("SELECT id, cohort FROM student", vec![]),
+        Affected::All => ("SELECT id, cohort, region_id FROM student", vec![]),
     };
     execute(db, &format!("INSERT INTO import_affected {select}"), values).await?;
     analyze(db, "import_affected").await?;
     compute(db).await?;
     let changed = apply(db).await?;
-    let cohorts = db
+    let cohort_regions = db
         .query_all_raw(statement(
             db.get_database_backend(),
-            "SELECT DISTINCT cohort FROM import_affected",
+            "SELECT DISTINCT cohort, region_id FROM import_affected",
             vec![],
         ))
         .await?
         .iter()
-        .map(|row| row.try_get("", "cohort"))
-        .collect::<Result<Vec<i32>, DbErr>>()?;
+        .map(|row| Ok((row.try_get("", "cohort")?, row.try_get("", "region_id")?)))
+        .collect::<Result<Vec<(i32, i64)>, DbErr>>()?;
     for table in ["import_affected", "import_transition"] {
         execute(db, &format!("DROP TABLE {table}"), vec![]).await?;
     }
     Ok(Derived {
         transitions_changed: changed,
-        cohorts,
+        cohort_regions,
     })
 }
 

@@ -384,30 +384,47 @@ fn source(resolved: &Resolved, dims: &[Dimension]) -> &'static str {
         .map_or(facts, |(table, _)| table)
 }
 
-/// Recomputes the summary tables for `cohorts` from the leavers and their transitions. The facts
-/// of those cohorts are gathered once (one join) and both tables are grouped from that copy.
+/// Recomputes the summary tables for `cohorts` from the leavers and their transitions.
 pub async fn refresh_cohorts(db: &impl ConnectionTrait, cohorts: &[i32]) -> Result<(), DbErr> {
-    if cohorts.is_empty() {
+    let values = cohorts.iter().map(|c| Value::from(*c)).collect();
+    let condition = format!("cohort IN ({})", placeholders(cohorts.len()));
+    refresh_where(db, &condition, values).await
+}
+
+/// Recomputes the summary rows of these (cohort, region id) pairs: an import touches a few
+/// regions of a cohort, and every summary row belongs to one region (a leaver's region is
+/// their school's, which an import never changes).
+pub async fn refresh_regions(db: &impl ConnectionTrait, pairs: &[(i32, i64)]) -> Result<(), DbErr> {
+    let condition = vec!["(cohort = ? AND region_id = ?)"; pairs.len()].join(" OR ");
+    let values = pairs
+        .iter()
+        .flat_map(|(cohort, region)| [Value::from(*cohort), Value::from(*region)])
+        .collect();
+    refresh_where(db, &format!("({condition})"), values).await
+}
+
+/// Recomputes the summary rows that match `condition` (on `cohort` and `region_id`). The facts
+/// are gathered once (one join) and both tables are grouped from that copy.
+async fn refresh_where(
+    db: &impl ConnectionTrait,
+    condition: &str,
+    values: Vec<Value>,
+) -> Result<(), DbErr> {
+    if values.is_empty() {
         return Ok(());
     }
-    let list = placeholders(cohorts.len());
-    let values = || cohorts.iter().map(|c| Value::from(*c)).collect::<Vec<_>>();
     execute(db, "DROP TABLE IF EXISTS stats_facts", vec![]).await?;
     let copy = format!(
-        "CREATE TEMPORARY TABLE stats_facts AS SELECT * FROM {} WHERE cohort IN ({list})",
+        "CREATE TEMPORARY TABLE stats_facts AS SELECT * FROM {} WHERE {condition}",
         FACTS.as_str()
     );
-    execute(db, &copy, values()).await?;
+    execute(db, &copy, values.clone()).await?;
     let stored = stored_columns();
     let sums: Vec<String> = stored.iter().map(|m| format!("SUM({m})")).collect();
     for (table, keys) in CUBES {
         let keys = keys.join(", ");
-        execute(
-            db,
-            &format!("DELETE FROM {table} WHERE cohort IN ({list})"),
-            values(),
-        )
-        .await?;
+        let delete = format!("DELETE FROM {table} WHERE {condition}");
+        execute(db, &delete, values.clone()).await?;
         let insert = format!(
             "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {} FROM stats_facts GROUP BY {keys}",
             stored.join(", "),
