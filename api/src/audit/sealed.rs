@@ -74,13 +74,6 @@ impl<K, V: PupilData> PupilData for HashMap<K, V> {
     }
 }
 
-impl<A: PupilData, B: PupilData> PupilData for (A, B) {
-    fn reads(&self, reads: &mut Vec<Read>) {
-        self.0.reads(reads);
-        self.1.reads(reads);
-    }
-}
-
 /// Pupil data not yet handed out. Open it with [`Sealed::open`].
 #[must_use = "pupil data reaches a caller only through `open`, which audits it"]
 #[derive(Clone, Debug)]

@@ -407,25 +407,26 @@ pub async fn pupil_rows(
             .map(|e| e.row_id)
             .collect()
     };
-    let (students, signals, applications) = (ids("Student"), ids("Signal"), ids("Application"));
-    let mut rows = PupilRows::default();
-    if !students.is_empty() {
-        rows.students = student::Entity::find()
-            .filter(student::Column::Id.is_in(students))
-            .all(db)
-            .await?;
+    Ok(Sealed::new(PupilRows {
+        students: by_ids::<student::Entity>(db, student::Column::Id, ids("Student")).await?,
+        signals: by_ids::<signal::Entity>(db, signal::Column::Id, ids("Signal")).await?,
+        applications: by_ids::<application::Entity>(
+            db,
+            application::Column::Id,
+            ids("Application"),
+        )
+        .await?,
+    }))
+}
+
+/// The rows of `E` with these ids; no statement when there are none.
+async fn by_ids<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    id: E::Column,
+    ids: Vec<i64>,
+) -> Result<Vec<E::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    if !signals.is_empty() {
-        rows.signals = signal::Entity::find()
-            .filter(signal::Column::Id.is_in(signals))
-            .all(db)
-            .await?;
-    }
-    if !applications.is_empty() {
-        rows.applications = application::Entity::find()
-            .filter(application::Column::Id.is_in(applications))
-            .all(db)
-            .await?;
-    }
-    Ok(Sealed::new(rows))
+    E::find().filter(id.is_in(ids)).all(db).await
 }
