@@ -51,7 +51,7 @@ fn event(region_code: &str, activity: &activity::Model) -> Event {
     if let Some(location) = &activity.location {
         event.location(&text(location));
     }
-    let cancelled = activity.status == ActivityStatus::Cancelled.as_str();
+    let cancelled = activity.status == ActivityStatus::Cancelled;
     let mut description = activity.description.clone().unwrap_or_default();
     if cancelled {
         let reason = activity.cancel_reason.as_deref().unwrap_or_default();
@@ -128,6 +128,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+    use crate::domain::activity::ActivityKind;
 
     #[test]
     fn lines_end_in_crlf_fold_at_75_octets_and_escape() {
@@ -137,13 +138,13 @@ mod tests {
             region_id: 1,
             host_school_id: 1,
             leerlab_id: None,
-            kind: "GUEST_LESSON".into(),
+            kind: ActivityKind::GuestLesson,
             title:
                 "Budgetcoach; geld, DUO en rekeningen – een gastles van ruim zeventig tekens lang"
                     .into(),
             description: Some("Regel 1\r\nRegel 2".into()),
             location: None,
-            status: "CANCELLED".into(),
+            status: ActivityStatus::Cancelled,
             starts_at: at,
             ends_at: at,
             capacity: 1,

@@ -322,7 +322,7 @@ pub async fn import_command(kind: config::ImportCommand) -> Result<String, Comma
         Ok(summary) => Ok(format!(
             "imported {} {} rows: {} new, {} updated, {} unchanged; {} transitions changed",
             summary.rows,
-            kind.name(),
+            kind.as_str(),
             summary.created,
             summary.updated,
             summary.unchanged,

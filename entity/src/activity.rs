@@ -1,6 +1,7 @@
 //! A joint activity of vo and mbo schools, hosted by one school of a region.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{ActivityKind, ActivityStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "activity")]
@@ -10,11 +11,11 @@ pub struct Model {
     pub region_id: i64,
     pub host_school_id: i64,
     pub leerlab_id: Option<i64>,
-    pub kind: String,
+    pub kind: ActivityKind,
     pub title: String,
     pub description: Option<String>,
     pub location: Option<String>,
-    pub status: String,
+    pub status: ActivityStatus,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub capacity: i32,

@@ -1,6 +1,7 @@
 //! A pupil enrolled in an activity, with their attendance and own reflection: pupil data.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::Attendance;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "activity_enrolment")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub activity_id: i64,
     pub student_id: i64,
     pub enrolled_at: DateTimeUtc,
-    pub attendance: Option<String>,
+    pub attendance: Option<Attendance>,
     pub attendance_recorded_at: Option<DateTimeUtc>,
     pub reflection: Option<String>,
     pub reflected_at: Option<DateTimeUtc>,

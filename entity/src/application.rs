@@ -1,6 +1,7 @@
 //! A (pseudonymised) pupil's application to an mbo programme, with its current status.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::ApplicationStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "application")]
@@ -12,7 +13,7 @@ pub struct Model {
     pub crebo: String,
     pub level: i16,
     pub applied_on: Date,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub status_date: Date,
     pub import_run: i64,
     pub updated_at: DateTimeUtc,

@@ -1,6 +1,7 @@
 //! One status an application has had: which, reached when, recorded when, from where, by whom.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{ApplicationSource, ApplicationStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "application_status")]
@@ -8,10 +9,10 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub application_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub status_date: Date,
     pub at: DateTimeUtc,
-    pub source: String,
+    pub source: ApplicationSource,
     pub subject: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! One processed piece of data: who, when, what, on which object.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::Role;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_event")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub at: DateTimeUtc,
     pub request_id: String,
     pub subject: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub action: String,
     pub target: String,
 }

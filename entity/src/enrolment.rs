@@ -1,6 +1,7 @@
 //! An enrolment of a (pseudonymised) pupil in an mbo programme.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::EnrolmentStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "enrolment")]
@@ -12,7 +13,7 @@ pub struct Model {
     pub crebo: String,
     pub level: i16,
     pub enrolled_on: Date,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub status_date: Option<Date>,
     pub status_days: Option<i32>,
     pub import_run: i64,

@@ -1,13 +1,14 @@
 //! One run of a CSV import: who, when, how far it got, and what it changed. No pupil data.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{ImportKind, RunStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "import_run")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: ImportKind,
     pub subject: Option<String>,
     /// When the file arrived (the run was queued).
     pub started_at: DateTimeUtc,
@@ -16,7 +17,7 @@ pub struct Model {
     pub updated: i64,
     pub transitions_changed: i64,
     /// `queued`, `running`, `done`, `refused` or `failed`.
-    pub status: String,
+    pub status: RunStatus,
     pub unchanged: i64,
     /// Bad rows of a refused file; `errors` lists the first of them (JSON, no cell values).
     pub error_count: i64,

@@ -1,6 +1,7 @@
 //! A vo + mbo partnership developing a continuous route.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{LeerlabKind, LeerlabStatus, LegalInstrument, TextList};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "leerlab")]
@@ -10,14 +11,14 @@ pub struct Model {
     pub region_id: i64,
     pub code: String,
     pub name: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: LeerlabKind,
+    pub status: LeerlabStatus,
     pub focus: Option<String>,
     pub target_group: Option<String>,
     pub starts_on: Option<Date>,
     pub agreement_signed_on: Option<Date>,
     pub transfer_option: Option<String>,
-    pub instruments: String,
+    pub instruments: TextList<LegalInstrument>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

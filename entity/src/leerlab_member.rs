@@ -1,6 +1,7 @@
 //! A person on one of a leerlab's teams.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::Team;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "leerlab_member")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub leerlab_id: i64,
     pub person_id: i64,
-    pub team: String,
+    pub team: Team,
     pub role: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! A school taking part in a leerlab.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::PartnerRole;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "leerlab_partner")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub leerlab_id: i64,
     pub school_id: i64,
-    pub role: String,
+    pub role: PartnerRole,
     pub registered_with_duo_on: Option<Date>,
 }
 

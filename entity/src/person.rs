@@ -1,6 +1,7 @@
 //! Staff of schools: teachers, LOB staff, project leads, coaches, coordinators.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::PersonFunction;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "person")]
@@ -10,7 +11,7 @@ pub struct Model {
     pub school_id: Option<i64>,
     pub name: String,
     pub email: Option<String>,
-    pub function: String,
+    pub function: PersonFunction,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

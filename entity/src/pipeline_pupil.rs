@@ -2,6 +2,7 @@
 //! signal evaluations and the API.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::Leerweg;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "pipeline_pupil")]
@@ -11,7 +12,7 @@ pub struct Model {
     pub region_id: i64,
     pub cohort: i32,
     pub school_id: i64,
-    pub leerweg: String,
+    pub leerweg: Leerweg,
     pub leerlab_id: Option<i64>,
     pub year: i16,
     pub applied: i16,

@@ -1,6 +1,7 @@
 //! Programmes: mbo qualifications (crebo + level) or vmbo leerweg + profiel.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{Leerweg, Profile};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "programme")]
@@ -11,8 +12,8 @@ pub struct Model {
     pub name: String,
     pub crebo: Option<String>,
     pub level: Option<i16>,
-    pub leerweg: Option<String>,
-    pub profile: Option<String>,
+    pub leerweg: Option<Leerweg>,
+    pub profile: Option<Profile>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! vmbo schools (VO) and mbo institutions or colleges (MBO).
 
 use sea_orm::entity::prelude::*;
+use vocabulary::Sector;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "school")]
@@ -11,7 +12,7 @@ pub struct Model {
     pub parent_id: Option<i64>,
     pub brin: String,
     pub name: String,
-    pub sector: String,
+    pub sector: Sector,
     pub city: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! A pupil's evaluation of their own route and what they need.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{Need, TextList};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "self_evaluation")]
@@ -13,7 +14,7 @@ pub struct Model {
     pub study_skills: i16,
     pub life_skills: i16,
     pub choice_certainty: i16,
-    pub needs: String,
+    pub needs: TextList<Need>,
     pub comment: Option<String>,
     pub follow_up: Option<String>,
     pub follow_up_by: Option<i64>,

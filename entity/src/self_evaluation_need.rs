@@ -1,6 +1,7 @@
 //! One need named in a self-evaluation, for counting needs in SQL.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::Need;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "self_evaluation_need")]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub evaluation_id: i64,
     pub student_id: i64,
-    pub need: String,
+    pub need: Need,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! An alert that a person may be lost between vmbo and mbo; `student_id` is their latest record.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{SignalKind, SignalStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "signal")]
@@ -9,8 +10,8 @@ pub struct Model {
     pub id: i64,
     pub pseudonym: String,
     pub student_id: i64,
-    pub kind: String,
-    pub status: String,
+    pub kind: SignalKind,
+    pub status: SignalStatus,
     pub raised_on: Date,
     pub resolved_on: Option<Date>,
     pub assignee_id: Option<i64>,

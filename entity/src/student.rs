@@ -2,6 +2,7 @@
 //! While `status` is `IN_SCHOOL` the leaver columns (`exam_date`, choice, window) are placeholders.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::{Leerweg, Profile, StudentStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "student")]
@@ -11,8 +12,8 @@ pub struct Model {
     pub pseudonym: String,
     pub region_id: i64,
     pub school_id: i64,
-    pub leerweg: String,
-    pub profile: String,
+    pub leerweg: Leerweg,
+    pub profile: Profile,
     pub school_year: String,
     pub cohort: i32,
     pub exam_date: Date,
@@ -27,7 +28,7 @@ pub struct Model {
     pub record_key: i16,
     pub updated_at: DateTimeUtc,
     pub year: i16,
-    pub status: String,
+    pub status: StudentStatus,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,7 @@
 //! A leaver's step to mbo: the earliest enrolment in the school year after leaving.
 
 use sea_orm::entity::prelude::*;
+use vocabulary::EnrolmentStatus;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "transition")]
@@ -12,7 +13,7 @@ pub struct Model {
     pub crebo: String,
     pub level: i16,
     pub enrolled_on: Date,
-    pub status: String,
+    pub status: EnrolmentStatus,
     pub status_date: Option<Date>,
     pub switched_first_year: bool,
     pub dropped_out_first_year: bool,

@@ -16,7 +16,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, Enti
 
 pub use sealed::{PupilData, Read, Reads, Sealed};
 
-use crate::auth::Viewer;
+use crate::auth::{Role, Viewer};
 
 /// Rows per INSERT statement, well under SQLite's bound-parameter limit.
 const ROWS_PER_INSERT: usize = 1000;
@@ -25,7 +25,7 @@ const ROWS_PER_INSERT: usize = 1000;
 pub struct AuditTrail {
     request_id: String,
     subject: Option<String>,
-    role: &'static str,
+    role: Role,
     reads: Mutex<Vec<(String, String)>>,
 }
 
@@ -34,7 +34,7 @@ impl AuditTrail {
         AuditTrail {
             request_id,
             subject: viewer.subject(),
-            role: viewer.role().as_str(),
+            role: viewer.role(),
             reads: Mutex::new(Vec::new()),
         }
     }
@@ -85,7 +85,7 @@ pub async fn record_write(
         Utc::now(),
         &crate::request_id::current(),
         viewer.subject(),
-        viewer.role().as_str(),
+        viewer.role(),
         action,
         &target.into(),
     );
@@ -97,7 +97,7 @@ fn row(
     at: chrono::DateTime<Utc>,
     request_id: &str,
     subject: Option<String>,
-    role: &str,
+    role: Role,
     action: &str,
     target: &str,
 ) -> audit_event::ActiveModel {
@@ -105,7 +105,7 @@ fn row(
         at: Set(at),
         request_id: Set(request_id.to_owned()),
         subject: Set(subject),
-        role: Set(role.to_owned()),
+        role: Set(role),
         action: Set(action.to_owned()),
         target: Set(target.to_owned()),
         ..Default::default()

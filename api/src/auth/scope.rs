@@ -81,9 +81,7 @@ fn plausibly_enrolled_at(school_ids: &[i64]) -> sea_orm::sea_query::SelectStatem
         .and_where(
             Expr::col((enrolment::Entity, enrolment::Column::SchoolId)).is_in(school_ids.to_vec()),
         )
-        .and_where(
-            Expr::col((left.clone(), student::Column::Status)).eq(StudentStatus::Left.as_str()),
-        )
+        .and_where(Expr::col((left.clone(), student::Column::Status)).eq(StudentStatus::Left))
         .and_where(
             Expr::col((enrolment::Entity, enrolment::Column::EnrolledOn))
                 .gte(Expr::col((left, student::Column::ExamDate))),

@@ -113,7 +113,7 @@ impl ImportFormat for MboApplications {
                 crebo.into(),
                 level.into(),
                 applied_on.into(),
-                status.as_str().into(),
+                status.into(),
                 status_date.into(),
             ],
             identity,

@@ -121,7 +121,7 @@ impl ImportFormat for MboEnrolments {
                 crebo.into(),
                 level.into(),
                 enrolled_on.into(),
-                status.as_str().into(),
+                status.into(),
                 status_date.into(),
                 status_days.into(),
             ],

@@ -50,7 +50,6 @@ use crate::{
     audit,
     auth::{Role, Viewer},
     db,
-    domain::Sector,
     error::{AppError, AppResult},
     ids,
     pseudonym::Pseudonymiser,
@@ -60,47 +59,15 @@ use crate::{
 /// Bad rows listed in an error; the count covers all of them.
 pub const LISTED_ERRORS: usize = 1_000;
 
-/// Which of the CSV formats.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ImportKind {
-    VoLeavers,
-    MboEnrolments,
-    VoPupils,
-    MboApplications,
-}
+pub use vocabulary::ImportKind;
 
-impl ImportKind {
-    /// Every kind.
-    pub const ALL: [ImportKind; 4] = [
-        ImportKind::VoLeavers,
-        ImportKind::MboEnrolments,
-        ImportKind::VoPupils,
-        ImportKind::MboApplications,
-    ];
-
-    /// The name used in commands, `import_run` and the audit log.
-    pub fn name(self) -> &'static str {
-        match self {
-            ImportKind::VoLeavers => "vo-leavers",
-            ImportKind::MboEnrolments => "mbo-enrolments",
-            ImportKind::VoPupils => "vo-pupils",
-            ImportKind::MboApplications => "mbo-applications",
-        }
-    }
-
-    /// The kind of a [`Self::name`].
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// How this kind is read, checked and written.
-    pub fn format(self) -> &'static dyn ImportFormat {
-        match self {
-            ImportKind::VoLeavers => &vo_leavers::VoLeavers,
-            ImportKind::MboEnrolments => &mbo_enrolments::MboEnrolments,
-            ImportKind::VoPupils => &vo_pupils::VoPupils,
-            ImportKind::MboApplications => &mbo_applications::MboApplications,
-        }
+/// How `kind` is read, checked and written.
+pub fn format_of(kind: ImportKind) -> &'static dyn ImportFormat {
+    match kind {
+        ImportKind::VoLeavers => &vo_leavers::VoLeavers,
+        ImportKind::MboEnrolments => &mbo_enrolments::MboEnrolments,
+        ImportKind::VoPupils => &vo_pupils::VoPupils,
+        ImportKind::MboApplications => &mbo_applications::MboApplications,
     }
 }
 
@@ -179,7 +146,7 @@ pub async fn execute(
     input: Box<dyn Read + Send>,
     progress: Option<Progress>,
 ) -> AppResult<ImportSummary> {
-    let kind = job.kind.name();
+    let kind = job.kind.as_str();
     let started = std::time::Instant::now();
     tracing::info!(run, kind, subject = job.viewer.subject(), "import queued");
     let result = match lock::acquire(&job.db, Some(run)).await {
@@ -230,7 +197,7 @@ async fn locked(
     progress: Option<Progress>,
 ) -> AppResult<ImportSummary> {
     runs::start(&job.db, run).await?;
-    let format = job.kind.format();
+    let format = format_of(job.kind);
     let target = format.target();
     let lookups = load_lookups(&job.db, &job.viewer, &job.link_secret).await?;
     let txn = db::begin_write(&job.db).await?;
@@ -310,7 +277,7 @@ async fn locked(
     audit::record_write(
         &txn,
         &job.viewer,
-        &format!("import.{}", job.kind.name()),
+        &format!("import.{}", job.kind.as_str()),
         audit_target(&summary),
     )
     .await?;
@@ -351,7 +318,7 @@ async fn refuse(
         "ImportRun:{} rows={rows} errors={count}",
         ids::encode("ImportRun", run).0
     );
-    let action = format!("import.{}.refused", job.kind.name());
+    let action = format!("import.{}.refused", job.kind.as_str());
     audit::record_write(&job.db, &job.viewer, &action, target).await?;
     Ok(rejected(job.kind, run, errors, count))
 }
@@ -388,7 +355,7 @@ impl Phases {
     fn done(&mut self, phase: &str) {
         let seconds = self.last.elapsed().as_secs_f64();
         tracing::debug!(
-            import = self.kind.name(),
+            import = self.kind.as_str(),
             phase,
             seconds,
             "import phase done"
@@ -403,7 +370,7 @@ fn rejected(kind: ImportKind, run: i64, errors: Vec<RowError>, count: u64) -> Ap
     let listed = errors.len();
     let message = format!(
         "{count} problem(s) in the {} file; nothing was imported{}",
-        kind.name(),
+        kind.as_str(),
         if (listed as u64) < count {
             format!(" (first {listed} listed)")
         } else {
@@ -435,7 +402,7 @@ async fn load_lookups(
             let info = SchoolInfo {
                 id: s.id,
                 region_id: s.region_id,
-                sector: Sector::from_db(&s.sector),
+                sector: s.sector,
             };
             (s.brin, info)
         })

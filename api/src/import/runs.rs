@@ -13,37 +13,7 @@ use sea_orm::{
 use super::{ImportKind, ImportSummary, RowError, lock};
 use crate::auth::{Role, Viewer};
 
-/// The status of a run.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum RunStatus {
-    Queued,
-    Running,
-    Done,
-    Refused,
-    Failed,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Queued => "queued",
-            RunStatus::Running => "running",
-            RunStatus::Done => "done",
-            RunStatus::Refused => "refused",
-            RunStatus::Failed => "failed",
-        }
-    }
-
-    pub fn from_db(text: &str) -> Self {
-        match text {
-            "queued" => RunStatus::Queued,
-            "running" => RunStatus::Running,
-            "done" => RunStatus::Done,
-            "refused" => RunStatus::Refused,
-            _ => RunStatus::Failed,
-        }
-    }
-}
+pub use vocabulary::RunStatus;
 
 /// Records a new run of `kind` for `viewer` (committed at once, so it can be followed) and
 /// returns its id.
@@ -56,10 +26,10 @@ pub async fn queue(
         .then_some(viewer.school_id)
         .flatten();
     let run = import_run::ActiveModel {
-        kind: Set(kind.name().to_owned()),
+        kind: Set(kind),
         subject: Set(viewer.subject()),
         started_at: Set(Utc::now()),
-        status: Set(RunStatus::Queued.as_str().to_owned()),
+        status: Set(RunStatus::Queued),
         school_id: Set(school_id),
         owner: Set(this_process()),
         ..Default::default()
@@ -77,13 +47,13 @@ pub async fn start(db: &DatabaseConnection, run: i64) -> Result<(), DbErr> {
     let live = lock::live_runs(db).await?;
     let others = import_run::Entity::find()
         .filter(import_run::Column::Id.ne(run))
-        .filter(import_run::Column::Status.is_in(["queued", "running"]))
+        .filter(import_run::Column::Status.is_in([RunStatus::Queued, RunStatus::Running]))
         .all(db)
         .await?;
     // A run just queued may not have opened its lock connection yet.
     let settled = Utc::now() - chrono::Duration::seconds(60);
     for other in others {
-        let dead = other.status == "running"
+        let dead = other.status == RunStatus::Running
             || match &live {
                 Some(live) => other.started_at < settled && !live.contains(&other.id),
                 None => other.owner.as_deref().is_some_and(|o| !process_alive(o)),
@@ -204,7 +174,7 @@ pub async fn failed(db: &DatabaseConnection, run: i64) -> Result<(), DbErr> {
 
 async fn set_status(db: &DatabaseConnection, run: i64, status: RunStatus) -> Result<(), DbErr> {
     import_run::Entity::update_many()
-        .col_expr(import_run::Column::Status, Expr::value(status.as_str()))
+        .col_expr(import_run::Column::Status, Expr::value(status))
         .filter(import_run::Column::Id.eq(run))
         .exec(db)
         .await?;
@@ -213,7 +183,7 @@ async fn set_status(db: &DatabaseConnection, run: i64, status: RunStatus) -> Res
 
 async fn finish_with(db: &DatabaseConnection, run: i64, status: RunStatus) -> Result<(), DbErr> {
     import_run::Entity::update_many()
-        .col_expr(import_run::Column::Status, Expr::value(status.as_str()))
+        .col_expr(import_run::Column::Status, Expr::value(status))
         .col_expr(import_run::Column::FinishedAt, Expr::value(Utc::now()))
         .filter(import_run::Column::Id.eq(run))
         .exec(db)

@@ -148,7 +148,7 @@ pub(super) async fn member(
 ) -> AppResult<()> {
     let exists = leerlab_member::Entity::find()
         .filter(leerlab_member::Column::PersonId.eq(person_id))
-        .filter(leerlab_member::Column::Team.eq(team.as_str()))
+        .filter(leerlab_member::Column::Team.eq(team))
         .one(db)
         .await?
         .is_some();

@@ -152,7 +152,7 @@ pub(super) async fn leerlab_activities(db: &DatabaseConnection, admin: &Viewer) 
                 activities::create(db, admin, new).await?
             }
         };
-        if activity.status == ActivityStatus::Draft.as_str() {
+        if activity.status == ActivityStatus::Draft {
             activities::publish(db, &Live::announcer(db), admin, activity.id).await?;
         }
     }

@@ -97,7 +97,7 @@ pub async fn list(
             .add(application::Column::AppliedOn.lte(year.last_day()));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(application::Column::Status.eq(status.as_str()));
+        condition = condition.add(application::Column::Status.eq(status));
     }
     let select = application::Entity::find().filter(condition);
     let page = page_by_id(db, select, application::Column::Id, page, want_total).await?;
@@ -159,7 +159,7 @@ pub async fn record(
     ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
     let school = catalogue::school_by_brin(db, &input.school_brin)
         .await?
-        .filter(|s| Sector::from_db(&s.sector) == Sector::Mbo)
+        .filter(|s| s.sector == Sector::Mbo)
         .ok_or_else(|| AppError::not_found_in("schoolBrin", "no mbo school has this BRIN"))?;
     ensure(viewer.is_admin() || viewer.covers_school(school.id))?;
     if !valid_pgn(&input.pgn) {
@@ -189,7 +189,7 @@ pub async fn record(
         crebo: Set(input.crebo),
         level: Set(input.level as i16),
         applied_on: Set(input.applied_on),
-        status: Set(status.as_str().to_owned()),
+        status: Set(status),
         status_date: Set(status_date),
         import_run: Set(0),
         updated_at: Set(Utc::now()),
@@ -235,7 +235,7 @@ pub async fn update_status(
     let today = viewer.today();
     let status_date = status_date.unwrap_or(today);
     check_status_date(current.applied_on, status_date, today)?;
-    let was = ApplicationStatus::from_db(&current.status);
+    let was = current.status;
     if was == ApplicationStatus::Enrolled && status != ApplicationStatus::Enrolled {
         return Err(AppError::conflict(
             "the pupil is enrolled; an enrolled application does not change status",
@@ -246,7 +246,7 @@ pub async fn update_status(
     }
     let txn = db::begin_write(db).await?;
     let mut active: application::ActiveModel = current.into();
-    active.status = Set(status.as_str().to_owned());
+    active.status = Set(status);
     active.status_date = Set(status_date);
     active.updated_at = Set(Utc::now());
     let updated = active.update(&txn).await?;
@@ -267,10 +267,10 @@ async fn add_history(
 ) -> AppResult<()> {
     application_status::ActiveModel {
         application_id: Set(application.id),
-        status: Set(application.status.clone()),
+        status: Set(application.status),
         status_date: Set(application.status_date),
         at: Set(Utc::now()),
-        source: Set(source.as_str().to_owned()),
+        source: Set(source),
         subject: Set(subject),
         ..Default::default()
     }
@@ -296,7 +296,7 @@ pub async fn record_imported_statuses(
         include_str!("sql/application_history_after_import.sql"),
         vec![
             Utc::now().into(),
-            ApplicationSource::Import.as_str().into(),
+            ApplicationSource::Import.into(),
             run.into(),
             run.into(),
         ],

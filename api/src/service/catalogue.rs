@@ -136,7 +136,7 @@ pub async fn create_school(
         parent_id: Set(parent_id),
         brin: Set(brin.clone()),
         name: Set(name),
-        sector: Set(input.sector.as_str().to_owned()),
+        sector: Set(input.sector),
         city: Set(city),
         ..Default::default()
     }
@@ -158,7 +158,7 @@ async fn valid_parent(
     let parent = school_by_brin(db, brin).await?.ok_or_else(|| {
         AppError::bad_input("parentBrin", format!("no school with BRIN `{brin}`"))
     })?;
-    if parent.region_id != region_id || parent.sector != sector.as_str() {
+    if parent.region_id != region_id || parent.sector != sector {
         return Err(AppError::bad_input(
             "parentBrin",
             "the parent school must be in the same region and sector",
@@ -192,7 +192,7 @@ pub async fn update_school(
         active.city = Set(optional_text("city", city.as_deref(), 100)?);
     }
     if let Some(parent) = &changes.parent_brin {
-        let sector = Sector::from_db(&school.sector);
+        let sector = school.sector;
         active.parent_id = Set(match parent {
             Some(parent) if parent.trim().eq_ignore_ascii_case(&school.brin) => {
                 return Err(AppError::bad_input(
@@ -249,7 +249,7 @@ pub async fn create_programme(
     let school = require_school(db, &input.school_brin, "schoolBrin").await?;
     ensure(can_manage_school(viewer, &school))?;
     let name = required_text("name", &input.name, 200)?;
-    match Sector::from_db(&school.sector) {
+    match school.sector {
         Sector::Mbo => {
             let crebo = input.crebo.as_deref().map(str::trim).unwrap_or_default();
             if !valid_crebo(crebo) {
@@ -302,8 +302,8 @@ pub async fn create_programme(
         name: Set(name),
         crebo: Set(input.crebo.map(|c| c.trim().to_owned())),
         level: Set(input.level.map(|l| l as i16)),
-        leerweg: Set(input.leerweg.map(|l| l.as_str().to_owned())),
-        profile: Set(input.profile.map(|p| p.as_str().to_owned())),
+        leerweg: Set(input.leerweg),
+        profile: Set(input.profile),
         ..Default::default()
     }
     .insert(&txn)
@@ -357,7 +357,7 @@ pub async fn create_person(
         school_id: Set(school.map(|s| s.id)),
         name: Set(name),
         email: Set(email),
-        function: Set(input.function.as_str().to_owned()),
+        function: Set(input.function),
         ..Default::default()
     }
     .insert(&txn)

@@ -141,7 +141,7 @@ pub async fn record_scope_by_date(
             " UNION SELECT pseudonym FROM application WHERE status_date < ? AND status NOT IN ({})",
             crate::domain::pipeline::ApplicationStatus::OPEN
                 .iter()
-                .map(|s| format!("'{s}'"))
+                .map(|s| format!("'{}'", s.as_str()))
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

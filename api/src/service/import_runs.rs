@@ -44,10 +44,10 @@ pub async fn list(
 ) -> AppResult<Page<import_run::Model>> {
     let mut condition = scope(viewer);
     if let Some(kind) = filter.kind {
-        condition = condition.add(import_run::Column::Kind.eq(kind.name()));
+        condition = condition.add(import_run::Column::Kind.eq(kind));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(import_run::Column::Status.eq(status.as_str()));
+        condition = condition.add(import_run::Column::Status.eq(status));
     }
     if let Some(school) = filter.school_id {
         condition = condition.add(import_run::Column::SchoolId.eq(school));

@@ -20,8 +20,8 @@ use crate::{
     auth::{Role, Viewer, policy::ensure},
     db,
     domain::{
-        LeerlabKind, LeerlabStatus, LegalInstrument, PartnerRole, Sector, Team,
-        instruments_to_text, valid_code,
+        LeerlabKind, LeerlabStatus, LegalInstrument, PartnerRole, Team, TextList, instruments_list,
+        valid_code,
     },
     error::{AppError, AppResult},
 };
@@ -71,10 +71,10 @@ pub async fn list_leerlabs(
         condition = condition.add(leerlab::Column::RegionId.in_subquery(region_ids));
     }
     if let Some(kind) = filter.kind {
-        condition = condition.add(leerlab::Column::Kind.eq(kind.as_str()));
+        condition = condition.add(leerlab::Column::Kind.eq(kind));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(leerlab::Column::Status.eq(status.as_str()));
+        condition = condition.add(leerlab::Column::Status.eq(status));
     }
     page_by_id(
         db,
@@ -122,8 +122,8 @@ pub async fn create_leerlab(
         region_id: Set(region.id),
         code: Set(code.clone()),
         name: Set(required_text("name", &input.name, 200)?),
-        kind: Set(input.kind.as_str().to_owned()),
-        status: Set(LeerlabStatus::Planned.as_str().to_owned()),
+        kind: Set(input.kind),
+        status: Set(LeerlabStatus::Planned),
         focus: Set(optional_text("focus", input.focus.as_deref(), 2000)?),
         target_group: Set(optional_text(
             "targetGroup",
@@ -133,7 +133,7 @@ pub async fn create_leerlab(
         starts_on: Set(input.starts_on),
         agreement_signed_on: Set(None),
         transfer_option: Set(None),
-        instruments: Set(String::new()),
+        instruments: Set(TextList::default()),
         ..Default::default()
     }
     .insert(&txn)
@@ -176,7 +176,7 @@ pub async fn update_leerlab(
         next.name = required_text("name", name, 200)?;
     }
     if let Some(status) = changes.status {
-        next.status = status.as_str().to_owned();
+        next.status = status;
     }
     if let Some(focus) = &changes.focus {
         next.focus = optional_text("focus", focus.as_deref(), 2000)?;
@@ -194,7 +194,7 @@ pub async fn update_leerlab(
         next.transfer_option = optional_text("transferOption", option.as_deref(), 4000)?;
     }
     if let Some(instruments) = &changes.instruments {
-        next.instruments = instruments_to_text(instruments);
+        next.instruments = instruments_list(instruments);
     }
     check_leerlab_rules(&next, &partners)?;
     let txn = db::begin_write(db).await?;
@@ -224,18 +224,18 @@ fn check_leerlab_rules(
     leerlab: &leerlab::Model,
     partners: &[leerlab_partner::Model],
 ) -> AppResult<()> {
-    let status = LeerlabStatus::from_db(&leerlab.status);
-    let has = |role: PartnerRole| partners.iter().any(|p| p.role == role.as_str());
+    let status = leerlab.status;
+    let has = |role: PartnerRole| partners.iter().any(|p| p.role == role);
     if status == LeerlabStatus::Running && !(has(PartnerRole::Vo) && has(PartnerRole::Mbo)) {
         return Err(AppError::bad_input(
             "status",
             "a leerlab can only be RUNNING with at least one VO and one MBO partner",
         ));
     }
-    if leerlab.instruments.is_empty() {
+    if leerlab.instruments.0.is_empty() {
         return Ok(());
     }
-    let kind = LeerlabKind::from_db(&leerlab.kind);
+    let kind = leerlab.kind;
     let refusal = if !kind.is_leerroute() {
         Some("the legal instruments are only for a doorlopende or geïntegreerde leerroute")
     } else if leerlab.agreement_signed_on.is_none() {
@@ -277,12 +277,12 @@ pub async fn add_partner(
     let leerlab = require_leerlab(db, leerlab_code, "leerlabCode").await?;
     ensure(can_manage(viewer, leerlab.region_id))?;
     let school = require_school(db, school_brin, "schoolBrin").await?;
-    let role = PartnerRole::from(Sector::from_db(&school.sector));
+    let role = PartnerRole::from(school.sector);
     let txn = db::begin_write(db).await?;
     let partner = leerlab_partner::ActiveModel {
         leerlab_id: Set(leerlab.id),
         school_id: Set(school.id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         registered_with_duo_on: Set(None),
         ..Default::default()
     }
@@ -327,7 +327,7 @@ pub async fn add_member(
     let member = leerlab_member::ActiveModel {
         leerlab_id: Set(leerlab.id),
         person_id: Set(person.id),
-        team: Set(team.as_str().to_owned()),
+        team: Set(team),
         role: Set(optional_text("role", role.as_deref(), 200)?),
         ..Default::default()
     }
@@ -429,7 +429,7 @@ pub async fn register_leerroute(
         _ => can_manage(viewer, leerlab.region_id),
     };
     ensure(allowed)?;
-    if !LeerlabKind::from_db(&leerlab.kind).is_leerroute() {
+    if !leerlab.kind.is_leerroute() {
         return Err(AppError::bad_input(
             "leerlabCode",
             "only a doorlopende or geïntegreerde leerroute is registered with DUO",

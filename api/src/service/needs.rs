@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{auth::Viewer, db::statement, domain::Need, error::AppResult};
 
-crate::domain::documented! {
+vocabulary::documented! {
     /// A dimension to group needs by.
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum NeedsDimension {

@@ -20,7 +20,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-crate::domain::documented! {
+vocabulary::documented! {
     /// A dimension to group `pipelineStats` by.
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum PipelineDimension {

@@ -19,7 +19,7 @@ use crate::{
     auth::{Role, Viewer, policy::ensure, scope::students},
     db,
     domain::{
-        EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear,
+        EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear, TextList,
         pipeline::StudentStatus,
     },
     error::{AppError, AppResult},
@@ -93,10 +93,10 @@ pub async fn list_students(
         condition = condition.add(school_year_condition(year)?);
     }
     if let Some(leerweg) = filter.leerweg {
-        condition = condition.add(student::Column::Leerweg.eq(leerweg.as_str()));
+        condition = condition.add(student::Column::Leerweg.eq(leerweg));
     }
     if let Some(profile) = filter.profile {
-        condition = condition.add(student::Column::Profile.eq(profile.as_str()));
+        condition = condition.add(student::Column::Profile.eq(profile));
     }
     if let Some(code) = &filter.leerlab_code {
         condition = condition.add(match leerlab::leerlab_by_code(db, code).await? {
@@ -108,7 +108,7 @@ pub async fn list_students(
         condition = condition.add(student::Column::Year.eq(year));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(student::Column::Status.eq(status.as_str()));
+        condition = condition.add(student::Column::Status.eq(status));
     }
     if let Some(has) = filter.has_application {
         let applicants = entity::application::Entity::find()
@@ -181,7 +181,7 @@ pub async fn list_transitions(
         of_transition = of_transition.add(transition::Column::Crebo.eq(crebo.as_str()));
     }
     if let Some(status) = filter.status {
-        of_transition = of_transition.add(transition::Column::Status.eq(status.as_str()));
+        of_transition = of_transition.add(transition::Column::Status.eq(status));
     }
     condition = condition.add(student::Column::Id.in_subquery(transitions_where(of_transition)));
     let page = page_of_students(db, condition, page, want_total).await?;
@@ -254,7 +254,7 @@ pub async fn assign_coach(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found_in("personId", "no such person"))?;
-    if PersonFunction::from_db(&coach.function) != PersonFunction::Coach {
+    if coach.function != PersonFunction::Coach {
         return Err(AppError::bad_input(
             "personId",
             "only a person whose function is COACH can be a supercoach",
@@ -350,11 +350,7 @@ pub async fn submit_self_evaluation(
         study_skills: Set(input.study_skills as i16),
         life_skills: Set(input.life_skills as i16),
         choice_certainty: Set(input.choice_certainty as i16),
-        needs: Set(needs
-            .iter()
-            .map(|n| n.as_str())
-            .collect::<Vec<_>>()
-            .join(",")),
+        needs: Set(TextList(needs.clone())),
         comment: Set(comment),
         follow_up: Set(None),
         follow_up_by: Set(None),
@@ -367,7 +363,7 @@ pub async fn submit_self_evaluation(
         let rows = needs.iter().map(|need| self_evaluation_need::ActiveModel {
             evaluation_id: Set(evaluation.id),
             student_id: Set(student.id),
-            need: Set(need.as_str().to_owned()),
+            need: Set(*need),
             ..Default::default()
         });
         self_evaluation_need::Entity::insert_many(rows)

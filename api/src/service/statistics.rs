@@ -26,7 +26,7 @@ mod measure;
 pub(super) use filter::{Resolved, resolve};
 pub use measure::Measure;
 
-crate::domain::documented! {
+vocabulary::documented! {
     /// A dimension to group transition statistics by.
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Dimension {

@@ -3,7 +3,7 @@
 use async_graphql::{InputObject, Upload};
 
 use crate::{
-    graphql::types::{ImportKindValue, ImportStatus},
+    import::{ImportKind, runs::RunStatus},
     service::import_runs::ImportRunFilter,
 };
 
@@ -18,7 +18,7 @@ pub struct ImportInput {
 #[derive(InputObject)]
 pub struct StartImportInput {
     /// Which format the file is in.
-    pub kind: ImportKindValue,
+    pub kind: ImportKind,
     /// The CSV file, UTF-8 with a header row, in the format of DESIGN.md section 4.
     pub file: Upload,
 }
@@ -27,9 +27,9 @@ pub struct StartImportInput {
 #[derive(InputObject, Default)]
 pub struct ImportRunFilterInput {
     /// Only runs of this format.
-    pub kind: Option<ImportKindValue>,
+    pub kind: Option<ImportKind>,
     /// Only runs in this status.
-    pub status: Option<ImportStatus>,
+    pub status: Option<RunStatus>,
     /// Only runs uploaded by this school's staff.
     pub school_brin: Option<String>,
 }
@@ -38,8 +38,8 @@ impl ImportRunFilterInput {
     /// The service's filter; the school is resolved by the caller.
     pub fn into_filter(self, school_id: Option<i64>) -> ImportRunFilter {
         ImportRunFilter {
-            kind: self.kind.map(Into::into),
-            status: self.status.map(Into::into),
+            kind: self.kind,
+            status: self.status,
             school_id,
         }
     }

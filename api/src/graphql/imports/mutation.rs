@@ -100,7 +100,7 @@ impl ImportMutation {
         #[graphql(desc = "What to import; every field of `StartImportInput` is described.")]
         input: StartImportInput,
     ) -> AppResult<StartImportPayload> {
-        let job = import_job(ctx, input.kind.into())?;
+        let job = import_job(ctx, input.kind)?;
         let file = uploaded(ctx, &input.file)?;
         let run = import::runs::queue(&job.db, job.kind, &job.viewer).await?;
         drop(spawn_import(job.clone(), run, file));

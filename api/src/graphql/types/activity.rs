@@ -43,7 +43,7 @@ impl Activity {
 
     /// What kind of activity it is.
     async fn kind(&self) -> ActivityKind {
-        ActivityKind::from_db(&self.0.kind)
+        self.0.kind
     }
 
     /// Title, as shown in portals and calendars.
@@ -63,7 +63,7 @@ impl Activity {
 
     /// DRAFT, PUBLISHED or CANCELLED.
     async fn status(&self) -> ActivityStatus {
-        ActivityStatus::from_db(&self.0.status)
+        self.0.status
     }
 
     /// When it starts.

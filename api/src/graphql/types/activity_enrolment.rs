@@ -40,11 +40,7 @@ impl ActivityEnrolment {
 
     /// PRESENT or ABSENT; null until recorded.
     async fn attendance(&self) -> Option<Attendance> {
-        self.0
-            .enrolment
-            .attendance
-            .as_deref()
-            .map(Attendance::from_db)
+        self.0.enrolment.attendance
     }
 
     /// When the attendance was recorded.

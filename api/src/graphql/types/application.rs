@@ -93,7 +93,7 @@ impl Application {
 
     /// The current status.
     async fn status(&self) -> ApplicationStatus {
-        ApplicationStatus::from_db(&self.model.status)
+        self.model.status
     }
 
     /// The day the current status was reached.
@@ -110,10 +110,10 @@ impl Application {
         Ok(rows
             .into_iter()
             .map(|h| ApplicationStatusChange {
-                status: ApplicationStatus::from_db(&h.status),
+                status: h.status,
                 status_date: Date(h.status_date),
                 at: h.at,
-                source: ApplicationSource::from_db(&h.source),
+                source: h.source,
             })
             .collect())
     }

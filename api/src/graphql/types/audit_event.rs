@@ -22,7 +22,7 @@ impl AuditEvent {
 
     /// The role the subject acted in.
     async fn role(&self) -> &str {
-        &self.0.role
+        self.0.role.as_str()
     }
 
     /// What was done, such as `student.read` or `school.create`.

@@ -1,6 +1,6 @@
 //! One import run: what was uploaded, how far it got, and what it did. No pupil data.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::import_run;
 
@@ -11,81 +11,6 @@ use crate::{
     ids,
     import::{ImportKind, RowError, runs::RunStatus},
 };
-
-/// The CSV formats of DESIGN.md section 4.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(name = "ImportKind")]
-pub enum ImportKindValue {
-    /// `vo-leavers`: pupils leaving a vmbo school.
-    VoLeavers,
-    /// `mbo-enrolments`: enrolments at an mbo school.
-    MboEnrolments,
-    /// `vo-pupils`: the roster of vmbo pupils in years 3 and 4.
-    VoPupils,
-    /// `mbo-applications`: applications to an mbo school.
-    MboApplications,
-}
-
-impl From<ImportKindValue> for ImportKind {
-    fn from(kind: ImportKindValue) -> Self {
-        match kind {
-            ImportKindValue::VoLeavers => ImportKind::VoLeavers,
-            ImportKindValue::MboEnrolments => ImportKind::MboEnrolments,
-            ImportKindValue::VoPupils => ImportKind::VoPupils,
-            ImportKindValue::MboApplications => ImportKind::MboApplications,
-        }
-    }
-}
-
-impl From<ImportKind> for ImportKindValue {
-    fn from(kind: ImportKind) -> Self {
-        match kind {
-            ImportKind::VoLeavers => ImportKindValue::VoLeavers,
-            ImportKind::MboEnrolments => ImportKindValue::MboEnrolments,
-            ImportKind::VoPupils => ImportKindValue::VoPupils,
-            ImportKind::MboApplications => ImportKindValue::MboApplications,
-        }
-    }
-}
-
-/// How far an import run got.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ImportStatus {
-    /// The file has arrived; the run waits for the import before it (imports never interleave).
-    Queued,
-    /// Reading, checking and writing.
-    Running,
-    /// Committed: the counts say what it did.
-    Done,
-    /// The file had bad rows and nothing was written: see `errors`.
-    Refused,
-    /// An internal error, or the process running it stopped; nothing was written.
-    Failed,
-}
-
-impl From<RunStatus> for ImportStatus {
-    fn from(status: RunStatus) -> Self {
-        match status {
-            RunStatus::Queued => ImportStatus::Queued,
-            RunStatus::Running => ImportStatus::Running,
-            RunStatus::Done => ImportStatus::Done,
-            RunStatus::Refused => ImportStatus::Refused,
-            RunStatus::Failed => ImportStatus::Failed,
-        }
-    }
-}
-
-impl From<ImportStatus> for RunStatus {
-    fn from(status: ImportStatus) -> Self {
-        match status {
-            ImportStatus::Queued => RunStatus::Queued,
-            ImportStatus::Running => RunStatus::Running,
-            ImportStatus::Done => RunStatus::Done,
-            ImportStatus::Refused => RunStatus::Refused,
-            ImportStatus::Failed => RunStatus::Failed,
-        }
-    }
-}
 
 /// One bad row of a refused file. The reason never repeats the cell's value.
 #[derive(SimpleObject)]
@@ -103,7 +28,7 @@ pub struct ImportRun(pub import_run::Model);
 
 impl ImportRun {
     fn done(&self) -> bool {
-        RunStatus::from_db(&self.0.status) == RunStatus::Done
+        self.0.status == RunStatus::Done
     }
 
     fn count_when_done(&self, n: i64) -> Option<i64> {
@@ -128,13 +53,13 @@ impl ImportRun {
     }
 
     /// Which format was imported.
-    async fn kind(&self) -> Option<ImportKindValue> {
-        ImportKind::from_name(&self.0.kind).map(Into::into)
+    async fn kind(&self) -> Option<ImportKind> {
+        Some(self.0.kind)
     }
 
     /// How far it got.
-    async fn status(&self) -> ImportStatus {
-        RunStatus::from_db(&self.0.status).into()
+    async fn status(&self) -> RunStatus {
+        self.0.status
     }
 
     /// The token subject that uploaded the file.
@@ -162,11 +87,7 @@ impl ImportRun {
 
     /// Data rows in the file (once done or refused).
     async fn rows(&self) -> Option<i64> {
-        matches!(
-            RunStatus::from_db(&self.0.status),
-            RunStatus::Done | RunStatus::Refused
-        )
-        .then_some(self.0.rows)
+        matches!(self.0.status, RunStatus::Done | RunStatus::Refused).then_some(self.0.rows)
     }
 
     /// Records that were new (once done).

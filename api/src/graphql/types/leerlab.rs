@@ -5,7 +5,7 @@ use entity::leerlab;
 
 use super::{LeerlabMember, LeerlabPartner, Programme, Region};
 use crate::{
-    domain::{LeerlabKind, LeerlabStatus, LegalInstrument, instruments_from_text},
+    domain::{LeerlabKind, LeerlabStatus, LegalInstrument},
     error::{AppError, AppResult},
     graphql::{
         context::loader,
@@ -48,12 +48,12 @@ impl Leerlab {
 
     /// Leerlijn, doorlopende or geïntegreerde leerroute.
     async fn kind(&self) -> LeerlabKind {
-        LeerlabKind::from_db(&self.0.kind)
+        self.0.kind
     }
 
     /// Planned, running or ended.
     async fn status(&self) -> LeerlabStatus {
-        LeerlabStatus::from_db(&self.0.status)
+        self.0.status
     }
 
     /// What the leerlab works on, such as LOB or a sector.
@@ -131,6 +131,6 @@ impl Leerlab {
 
     /// The legal instruments of the Wet doorlopende leerroutes in use.
     async fn instruments(&self) -> Vec<LegalInstrument> {
-        instruments_from_text(&self.0.instruments)
+        self.0.instruments.0.clone()
     }
 }

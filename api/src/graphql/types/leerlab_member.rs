@@ -27,7 +27,7 @@ impl LeerlabMember {
 
     /// Project team, steering group or development group.
     async fn team(&self) -> Team {
-        Team::from_db(&self.0.team)
+        self.0.team
     }
 
     /// Their role on the team, such as chair.

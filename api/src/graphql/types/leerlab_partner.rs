@@ -27,7 +27,7 @@ impl LeerlabPartner {
 
     /// VO or MBO, following the school's sector.
     async fn role(&self) -> PartnerRole {
-        PartnerRole::from_db(&self.0.role)
+        self.0.role
     }
 
     /// When this school registered the leerroute with DUO; null if it has not.

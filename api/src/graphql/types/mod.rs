@@ -36,7 +36,7 @@ pub use audit_event::AuditEvent;
 pub use calendar_holiday::CalendarHoliday;
 pub use calendar_period::CalendarPeriod;
 pub use coach_assignment::CoachAssignment;
-pub use import_run::{ImportKindValue, ImportRowError, ImportRun, ImportStatus};
+pub use import_run::{ImportRowError, ImportRun};
 pub use leerlab::Leerlab;
 pub use leerlab_member::LeerlabMember;
 pub use leerlab_partner::LeerlabPartner;

@@ -51,7 +51,7 @@ impl Person {
 
     /// What the person does.
     async fn function(&self) -> PersonFunction {
-        PersonFunction::from_db(&self.0.function)
+        self.0.function
     }
 
     /// The school the person works for, if any.

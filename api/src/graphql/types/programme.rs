@@ -56,11 +56,11 @@ impl Programme {
 
     /// vmbo only: the leerweg.
     async fn leerweg(&self) -> Option<Leerweg> {
-        self.0.leerweg.as_deref().map(Leerweg::from_db)
+        self.0.leerweg
     }
 
     /// vmbo only: the profiel.
     async fn profile(&self) -> Option<Profile> {
-        self.0.profile.as_deref().map(Profile::from_db)
+        self.0.profile
     }
 }

@@ -47,7 +47,7 @@ impl School {
 
     /// VO (secondary, including vmbo) or MBO (vocational).
     async fn sector(&self) -> Sector {
-        Sector::from_db(&self.0.sector)
+        self.0.sector
     }
 
     /// City of the school's main location.

@@ -43,12 +43,7 @@ impl SelfEvaluation {
 
     /// What the pupil needs help with.
     async fn needs(&self) -> Vec<Need> {
-        self.0
-            .needs
-            .split(',')
-            .filter(|n| !n.is_empty())
-            .map(Need::from_db)
-            .collect()
+        self.0.needs.0.clone()
     }
 
     /// The pupil's own words.

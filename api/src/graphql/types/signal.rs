@@ -51,7 +51,7 @@ impl Signal {
 
     /// Which rule raised it.
     async fn kind(&self) -> SignalKind {
-        SignalKind::from_db(&self.0.kind)
+        self.0.kind
     }
 
     /// The pupil: the person's latest record.
@@ -70,7 +70,7 @@ impl Signal {
 
     /// `OPEN`, `IN_PROGRESS` or `RESOLVED` (never reopened).
     async fn status(&self) -> SignalStatus {
-        SignalStatus::from_db(&self.0.status)
+        self.0.status
     }
 
     /// Who works on it; none at first.

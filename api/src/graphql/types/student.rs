@@ -38,7 +38,7 @@ fn rmc(ctx: &Context<'_>) -> AppResult<bool> {
 impl Student {
     /// Whether a leaver row exists: only then do the leaver fields mean anything.
     fn has_left(&self) -> bool {
-        StudentStatus::from_db(&self.0.status) == StudentStatus::Left
+        self.0.status == StudentStatus::Left
     }
 }
 
@@ -71,12 +71,12 @@ impl Student {
 
     /// The vmbo track.
     async fn leerweg(&self) -> Leerweg {
-        Leerweg::from_db(&self.0.leerweg)
+        self.0.leerweg
     }
 
     /// The vmbo profiel.
     async fn profile(&self) -> Profile {
-        Profile::from_db(&self.0.profile)
+        self.0.profile
     }
 
     /// The school year of this record, such as `2024-2025`; for a leaver, the year they left
@@ -92,7 +92,7 @@ impl Student {
 
     /// `IN_SCHOOL` until a leaver row exists for this school year, then `LEFT`.
     async fn status(&self) -> StudentStatus {
-        StudentStatus::from_db(&self.0.status)
+        self.0.status
     }
 
     /// Date of the pupil's final exam; null while `IN_SCHOOL`.

@@ -62,7 +62,7 @@ impl Transition {
 
     /// What became of the enrolment.
     async fn status(&self) -> EnrolmentStatus {
-        EnrolmentStatus::from_db(&self.transition.status)
+        self.transition.status
     }
 
     /// When the status last changed (null while enrolled).

@@ -52,10 +52,7 @@ pub async fn enrol(
     let taken = db::execute(
         &txn,
         include_str!("../sql/activity_take_place.sql"),
-        vec![
-            activity_id.into(),
-            ActivityStatus::Published.as_str().into(),
-        ],
+        vec![activity_id.into(), ActivityStatus::Published.into()],
     )
     .await?;
     if taken == 0 {
@@ -92,7 +89,7 @@ pub async fn withdraw(
 ) -> AppResult<activity::Model> {
     let pupil = require_pupil_in_scope(db, viewer, student_id).await?;
     let activity = require_visible(db, viewer, activity_id, "activityId").await?;
-    if activity.status == ActivityStatus::Cancelled.as_str() {
+    if activity.status == ActivityStatus::Cancelled {
         return Err(AppError::conflict("the activity is cancelled"));
     }
     let txn = db::begin_write(db).await?;
@@ -128,7 +125,7 @@ async fn why_no_place(txn: &impl ConnectionTrait, activity_id: i64) -> AppError 
         Ok(None) => return AppError::not_found_in("activityId", "no such activity"),
         Err(err) => return err.into(),
     };
-    match ActivityStatus::from_db(&current.status) {
+    match current.status {
         ActivityStatus::Draft => AppError::conflict("the activity is not published yet"),
         ActivityStatus::Cancelled => AppError::conflict("the activity is cancelled"),
         ActivityStatus::Published => AppError::conflict("the activity is full"),
@@ -168,7 +165,7 @@ pub async fn record_attendance(
                     .is_some_and(|p| viewer.covers_school(p.school_id))));
     ensure((input.attendance.is_none() || is_staff) && (input.reflection.is_none() || is_pupil))?;
     let reflection = optional_text("reflection", input.reflection.as_deref(), 4000)?;
-    if activity.status != ActivityStatus::Published.as_str() {
+    if activity.status != ActivityStatus::Published {
         return Err(AppError::conflict(
             "attendance is recorded for published activities only",
         ));
@@ -183,7 +180,7 @@ pub async fn record_attendance(
     let txn = db::begin_write(db).await?;
     let mut active: activity_enrolment::ActiveModel = enrolment.into();
     if let Some(attendance) = input.attendance {
-        active.attendance = Set(Some(attendance.as_str().to_owned()));
+        active.attendance = Set(Some(attendance));
         active.attendance_recorded_at = Set(Some(now));
     }
     if reflection.is_some() {

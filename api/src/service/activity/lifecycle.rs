@@ -91,11 +91,11 @@ pub async fn create(
         region_id: Set(region.id),
         host_school_id: Set(host.id),
         leerlab_id: Set(leerlab.map(|l| l.id)),
-        kind: Set(input.kind.as_str().to_owned()),
+        kind: Set(input.kind),
         title: Set(title),
         description: Set(description),
         location: Set(location),
-        status: Set(ActivityStatus::Draft.as_str().to_owned()),
+        status: Set(ActivityStatus::Draft),
         starts_at: Set(input.starts_at),
         ends_at: Set(input.ends_at),
         capacity: Set(input.capacity),
@@ -148,7 +148,7 @@ pub async fn update(
         };
     }
     if let Some(kind) = changes.kind {
-        next.kind = kind.as_str().to_owned();
+        next.kind = kind;
     }
     if let Some(title) = &changes.title {
         next.title = required_text("title", title, 200)?;
@@ -177,7 +177,7 @@ pub async fn update(
     let txn = db::begin_write(db).await?;
     // Re-read under the row lock: a concurrent enrolment or cancellation may have happened.
     let locked = lock(&txn, id).await?;
-    if locked.status == ActivityStatus::Cancelled.as_str() {
+    if locked.status == ActivityStatus::Cancelled {
         return Err(AppError::conflict("a cancelled activity cannot be changed"));
     }
     check_capacity(next.capacity, locked.enrolled_count)?;
@@ -210,12 +210,12 @@ pub async fn publish(
     require_writable(db, viewer, id).await?;
     let txn = db::begin_write(db).await?;
     let locked = lock(&txn, id).await?;
-    if locked.status != ActivityStatus::Draft.as_str() {
+    if locked.status != ActivityStatus::Draft {
         return Err(AppError::conflict("only a draft can be published"));
     }
     let now = Utc::now();
     let mut active: activity::ActiveModel = locked.into();
-    active.status = Set(ActivityStatus::Published.as_str().to_owned());
+    active.status = Set(ActivityStatus::Published);
     active.published_at = Set(Some(now));
     active.updated_at = Set(now);
     let published = active.update(&txn).await?;
@@ -241,13 +241,13 @@ pub async fn cancel(
     let reason = required_text("reason", reason, 2000)?;
     let txn = db::begin_write(db).await?;
     let locked = lock(&txn, id).await?;
-    if locked.status != ActivityStatus::Published.as_str() {
+    if locked.status != ActivityStatus::Published {
         return Err(AppError::conflict(
             "only a published activity can be cancelled",
         ));
     }
     let mut active: activity::ActiveModel = locked.into();
-    active.status = Set(ActivityStatus::Cancelled.as_str().to_owned());
+    active.status = Set(ActivityStatus::Cancelled);
     active.cancel_reason = Set(Some(reason));
     active.updated_at = Set(Utc::now());
     let cancelled = active.update(&txn).await?;
@@ -262,7 +262,7 @@ pub async fn delete(db: &DatabaseConnection, viewer: &Viewer, id: i64) -> AppRes
     require_writable(db, viewer, id).await?;
     let txn = db::begin_write(db).await?;
     let locked = lock(&txn, id).await?;
-    if locked.status != ActivityStatus::Draft.as_str() {
+    if locked.status != ActivityStatus::Draft {
         return Err(AppError::conflict(
             "only a draft can be deleted; cancel a published activity instead",
         ));

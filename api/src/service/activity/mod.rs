@@ -40,7 +40,7 @@ pub fn may_write(viewer: &Viewer, activity: &activity::Model) -> bool {
 
 /// Whether `viewer` may know that `activity` exists.
 pub fn may_see(viewer: &Viewer, activity: &activity::Model) -> bool {
-    activity.status != ActivityStatus::Draft.as_str() || may_write(viewer, activity)
+    activity.status != ActivityStatus::Draft || may_write(viewer, activity)
 }
 
 /// The activity with row id `id` if the viewer may see it; otherwise `NOT_FOUND` on `field`,
@@ -127,7 +127,7 @@ pub async fn list(
 
 /// Published and cancelled activities for all; drafts only for those who may write them.
 pub fn visible_to(viewer: &Viewer) -> Condition {
-    let public = activity::Column::Status.ne(ActivityStatus::Draft.as_str());
+    let public = activity::Column::Status.ne(ActivityStatus::Draft);
     let own_drafts = match viewer.role() {
         Role::Admin => return Condition::all(),
         Role::Coordinator => viewer.region_id.map(|r| activity::Column::RegionId.eq(r)),
@@ -175,7 +175,7 @@ fn matching(filter: &ActivityFilter) -> Condition {
         condition = condition.add(activity::Column::LeerlabId.in_subquery(leerlabs));
     }
     if let Some(kind) = filter.kind {
-        condition = condition.add(activity::Column::Kind.eq(kind.as_str()));
+        condition = condition.add(activity::Column::Kind.eq(kind));
     }
     if let Some(from) = filter.from {
         condition = condition.add(activity::Column::EndsAt.gt(from));
@@ -184,7 +184,7 @@ fn matching(filter: &ActivityFilter) -> Condition {
         condition = condition.add(activity::Column::StartsAt.lt(to));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(activity::Column::Status.eq(status.as_str()));
+        condition = condition.add(activity::Column::Status.eq(status));
     }
     condition
 }
@@ -193,7 +193,7 @@ fn matching(filter: &ActivityFilter) -> Condition {
 pub async fn feed(db: &DatabaseConnection, region_id: i64) -> AppResult<Vec<activity::Model>> {
     Ok(activity::Entity::find()
         .filter(activity::Column::RegionId.eq(region_id))
-        .filter(activity::Column::Status.ne(ActivityStatus::Draft.as_str()))
+        .filter(activity::Column::Status.ne(ActivityStatus::Draft))
         .filter(activity::Column::EndsAt.gt(Utc::now() - Duration::days(365)))
         .order_by_asc(activity::Column::StartsAt)
         .order_by_asc(activity::Column::Id)

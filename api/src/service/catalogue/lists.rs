@@ -71,7 +71,7 @@ pub async fn list_schools(
         condition = condition.add(school::Column::RegionId.in_subquery(region_ids));
     }
     if let Some(sector) = filter.sector {
-        condition = condition.add(school::Column::Sector.eq(sector.as_str()));
+        condition = condition.add(school::Column::Sector.eq(sector));
     }
     if let Some(name) = filter.name.as_deref().filter(|n| !n.trim().is_empty()) {
         condition = condition.add(contains_ignoring_case(
@@ -116,7 +116,7 @@ pub async fn list_programmes(
         let school_ids = school::Entity::find()
             .select_only()
             .column(school::Column::Id)
-            .filter(school::Column::Sector.eq(sector.as_str()))
+            .filter(school::Column::Sector.eq(sector))
             .into_query();
         condition = condition.add(programme::Column::SchoolId.in_subquery(school_ids));
     }
@@ -171,7 +171,7 @@ pub async fn list_people(
         )?);
     }
     if let Some(function) = filter.function {
-        condition = condition.add(person::Column::Function.eq(function.as_str()));
+        condition = condition.add(person::Column::Function.eq(function));
     }
     page_by_id(
         db,

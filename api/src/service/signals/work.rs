@@ -95,10 +95,10 @@ async fn filtered(
         );
     }
     if let Some(kind) = filter.kind {
-        condition = condition.add(signal::Column::Kind.eq(kind.as_str()));
+        condition = condition.add(signal::Column::Kind.eq(kind));
     }
     if let Some(status) = filter.status {
-        condition = condition.add(signal::Column::Status.eq(status.as_str()));
+        condition = condition.add(signal::Column::Status.eq(status));
     }
     Ok(condition)
 }
@@ -186,7 +186,7 @@ pub async fn update(
 ) -> AppResult<signal::Model> {
     let found = find(db, viewer, id).await?;
     ensure(may_write(db, viewer, &found).await?)?;
-    if SignalStatus::from_db(&found.status) == SignalStatus::Resolved {
+    if found.status == SignalStatus::Resolved {
         return Err(AppError::conflict(
             "the signal is resolved; a new one is raised if its condition returns",
         ));
@@ -203,7 +203,7 @@ pub async fn update(
     let txn = db::begin_write(db).await?;
     let mut active: signal::ActiveModel = found.clone().into();
     if let Some(status) = changes.status {
-        active.status = Set(status.as_str().to_owned());
+        active.status = Set(status);
         if status == SignalStatus::Resolved {
             active.resolved_on = Set(Some(viewer.today()));
             active.dormant = Set(true);

@@ -159,7 +159,7 @@ pub(in crate::service) async fn resolve(
         }
     }
     if let Some(leerweg) = filter.leerweg {
-        resolved.equals("leerweg", leerweg.as_str().into());
+        resolved.equals("leerweg", leerweg.into());
     }
     if let Some(level) = filter.level {
         if !(1..=4).contains(&level) {

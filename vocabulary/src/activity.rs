@@ -1,70 +1,54 @@
 //! The vocabulary of joint activities: their kind, their status and a pupil's attendance.
 
+use crate::documented;
+
 documented! {
     /// What vo and mbo do together.
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum ActivityKind {
         /// An information session about mbo programmes.
-        InfoSession,
+        InfoSession = "INFO_SESSION",
         /// An exchange of pupils or students between vo and mbo.
-        Exchange,
+        Exchange = "EXCHANGE",
         /// A sports day run by mbo students.
-        SportsDay,
+        SportsDay = "SPORTS_DAY",
         /// A guest lesson, such as one by a budget coach.
-        GuestLesson,
+        GuestLesson = "GUEST_LESSON",
         /// A visit to an mbo campus.
-        CampusVisit,
+        CampusVisit = "CAMPUS_VISIT",
         /// mbo teachers visiting the vmbo school.
-        TeacherVisit,
+        TeacherVisit = "TEACHER_VISIT",
         /// A company challenge.
-        Challenge,
+        Challenge = "CHALLENGE",
         /// An mbo elective (keuzedeel) open to vmbo pupils.
-        Elective,
+        Elective = "ELECTIVE",
         /// Shadowing an mbo student for a day (meeloopdag).
-        Shadowing,
+        Shadowing = "SHADOWING",
         /// A camp or excursion.
-        Excursion,
+        Excursion = "EXCURSION",
     }
 }
-stored_as_text!(ActivityKind {
-    InfoSession => "INFO_SESSION",
-    Exchange => "EXCHANGE",
-    SportsDay => "SPORTS_DAY",
-    GuestLesson => "GUEST_LESSON",
-    CampusVisit => "CAMPUS_VISIT",
-    TeacherVisit => "TEACHER_VISIT",
-    Challenge => "CHALLENGE",
-    Elective => "ELECTIVE",
-    Shadowing => "SHADOWING",
-    Excursion => "EXCURSION",
-});
 
 documented! {
     /// Where an activity stands: DRAFT → PUBLISHED → CANCELLED.
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum ActivityStatus {
         /// Being prepared; visible only to those who may change it.
-        Draft,
+        Draft = "DRAFT",
         /// Open to everyone; pupils may enrol.
-        Published,
+        Published = "PUBLISHED",
         /// Called off (with a reason); still visible so that nobody turns up.
-        Cancelled,
+        Cancelled = "CANCELLED",
     }
 }
-stored_as_text!(ActivityStatus {
-    Draft => "DRAFT",
-    Published => "PUBLISHED",
-    Cancelled => "CANCELLED",
-});
 
 documented! {
     /// Whether an enrolled pupil came.
     #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Attendance {
         /// The pupil took part.
-        Present,
+        Present = "PRESENT",
         /// The pupil did not come.
-        Absent,
+        Absent = "ABSENT",
     }
 }
-stored_as_text!(Attendance { Present => "PRESENT", Absent => "ABSENT" });

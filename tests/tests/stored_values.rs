@@ -1,0 +1,109 @@
+//! The enum columns are typed (the `vocabulary` crate): what the service writes is the text
+//! DESIGN.md names (`VO`, `DRAFT`, `received`, …, the same as in CSV files), and a text that is
+//! none of the values, written behind the service's back, is an `INTERNAL` error that names
+//! neither the text nor the table, while the service goes on answering.
+
+use leerroute_tests::{TestApp, db_test, first_error_code};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+
+/// One text column of one row, read through our own connection.
+async fn stored(app: &TestApp, sql: &str) -> String {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .expect("query")
+        .expect("one row");
+    row.try_get_by_index(0).expect("text")
+}
+
+async fn region_with_schools(app: &TestApp) {
+    let admin = app.admin();
+    app.ok(
+        Some(&admin),
+        "mutation { createRegion(input: {code: \"AMS\", name: \"Amsterdam\"}) { region { id } } }",
+        json!({}),
+    )
+    .await;
+    for (brin, sector) in [("11AA", "VO"), ("22BB", "MBO")] {
+        app.ok(
+            Some(&admin),
+            "mutation($b: String!, $s: Sector!) { createSchool(input: {regionCode: \"AMS\", brin: $b, name: $b, sector: $s}) { school { id } } }",
+            json!({"b": brin, "s": sector}),
+        )
+        .await;
+    }
+}
+
+db_test!(
+    enum_columns_store_the_texts_of_the_design,
+    |app: TestApp| async move {
+        region_with_schools(&app).await;
+        assert_eq!(
+            stored(&app, "SELECT sector FROM school WHERE brin = '22BB'").await,
+            "MBO"
+        );
+        let admin = app.admin();
+        app.ok(
+            Some(&admin),
+            "mutation { createPerson(input: {schoolBrin: \"11AA\", name: \"Sam\", function: LOB_STAFF}) { person { id } } }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(
+            stored(&app, "SELECT function FROM person").await,
+            "LOB_STAFF"
+        );
+        let body = app
+            .ok(
+                Some(&admin),
+                "{ schools(first: 5) { nodes { brin sector } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            body["schools"]["nodes"],
+            json!([{"brin": "11AA", "sector": "VO"}, {"brin": "22BB", "sector": "MBO"}])
+        );
+    }
+);
+
+db_test!(
+    an_unknown_stored_text_is_an_internal_error_that_does_not_repeat_it,
+    |app: TestApp| async move {
+        region_with_schools(&app).await;
+        app.db
+            .execute_unprepared("UPDATE school SET sector = 'XQZ' WHERE brin = '22BB'")
+            .await
+            .expect("forge");
+        let admin = app.admin();
+        let body = app
+            .gql(
+                Some(&admin),
+                "{ schools(first: 5) { nodes { brin sector } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            first_error_code(&body).as_deref(),
+            Some("INTERNAL"),
+            "{body:#}"
+        );
+        let text = body.to_string();
+        assert!(!text.contains("XQZ"), "the stored text is repeated: {text}");
+        assert!(!text.contains("sector"), "the column is named: {text}");
+        // The other school still reads, and the service still answers.
+        let body = app
+            .ok(
+                Some(&admin),
+                "{ school(brin: \"11AA\") { sector } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(body["school"]["sector"], "VO");
+    }
+);
