@@ -9,7 +9,7 @@ use sea_orm::{
 use super::{optional_text, required_text};
 use crate::{
     audit,
-    auth::{Role, Viewer, policy::ensure},
+    auth::{Viewer, policy::ensure, scope},
     db,
     domain::{
         Leerweg, PersonFunction, Profile, Sector, valid_brin, valid_code, valid_crebo, valid_level,
@@ -113,7 +113,7 @@ pub async fn create_school(
     input: NewSchool,
 ) -> AppResult<school::Model> {
     let region = require_region(db, &input.region_code, "regionCode").await?;
-    ensure(viewer.covers_region(region.id) && viewer.role() != Role::Integration)?;
+    ensure(scope::catalogue::can_manage_region(viewer, region.id))?;
     let brin = input.brin.trim().to_uppercase();
     if !valid_brin(&brin) {
         return Err(AppError::bad_input(
@@ -183,7 +183,10 @@ pub async fn update_school(
     changes: SchoolChanges,
 ) -> AppResult<school::Model> {
     let school = require_school(db, brin, "brin").await?;
-    ensure(viewer.covers_region(school.region_id) && viewer.role() != Role::Integration)?;
+    ensure(scope::catalogue::can_manage_region(
+        viewer,
+        school.region_id,
+    ))?;
     let mut active: school::ActiveModel = school.clone().into();
     if let Some(name) = &changes.name {
         active.name = Set(required_text("name", name, 200)?);
@@ -345,7 +348,7 @@ pub async fn create_person(
     };
     match &school {
         Some(school) => ensure(can_manage_school(viewer, school))?,
-        None => ensure(viewer.is_admin() || viewer.role() == Role::Coordinator)?,
+        None => ensure(scope::catalogue::can_add_regional_person(viewer))?,
     }
     let name = required_text("name", &input.name, 200)?;
     let email = optional_text("email", input.email.as_deref(), 254)?.map(|e| e.to_lowercase());

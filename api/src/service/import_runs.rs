@@ -4,13 +4,13 @@
 
 use entity::import_run;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::{Page, PageArgs};
 use crate::{
-    auth::{Role, Viewer},
+    auth::Viewer,
     error::{AppError, AppResult},
     import::{ImportKind, runs::RunStatus},
 };
@@ -24,15 +24,7 @@ pub struct ImportRunFilter {
     pub school_id: Option<i64>,
 }
 
-/// The runs `viewer` may read.
-pub fn scope(viewer: &Viewer) -> Condition {
-    match viewer.role() {
-        Role::Admin => Condition::all(),
-        Role::SchoolStaff if !viewer.school_ids.is_empty() => Condition::all()
-            .add(import_run::Column::SchoolId.is_in(viewer.school_ids.iter().copied())),
-        _ => Condition::all().add(import_run::Column::Id.lt(0)),
-    }
-}
+pub use crate::auth::scope::import_runs as scope;
 
 /// Import runs, newest first; the cursor is the id of the last run seen.
 pub async fn list(

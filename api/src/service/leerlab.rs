@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     audit,
-    auth::{Role, Viewer, policy::ensure},
+    auth::{Viewer, policy::ensure, scope},
     db,
     domain::{
         LeerlabKind, LeerlabStatus, LegalInstrument, PartnerRole, Team, TextList, instruments_list,
@@ -86,10 +86,7 @@ pub async fn list_leerlabs(
     .await
 }
 
-/// Coordinators write the leerlabs of their own region; admin all.
-pub(super) fn can_manage(viewer: &Viewer, leerlab_region_id: i64) -> bool {
-    viewer.role() != Role::Integration && viewer.covers_region(leerlab_region_id)
-}
+pub(super) use crate::auth::scope::catalogue::can_manage_region as can_manage;
 
 /// What `createLeerlab` takes.
 pub struct NewLeerlab {
@@ -424,11 +421,11 @@ pub async fn register_leerroute(
 ) -> AppResult<(leerlab::Model, leerlab_partner::Model)> {
     let leerlab = require_leerlab(db, leerlab_code, "leerlabCode").await?;
     let school = require_school(db, school_brin, "schoolBrin").await?;
-    let allowed = match viewer.role() {
-        Role::SchoolStaff => viewer.covers_school(school.id),
-        _ => can_manage(viewer, leerlab.region_id),
-    };
-    ensure(allowed)?;
+    ensure(scope::catalogue::can_register_leerroute(
+        viewer,
+        school.id,
+        leerlab.region_id,
+    ))?;
     if !leerlab.kind.is_leerroute() {
         return Err(AppError::bad_input(
             "leerlabCode",

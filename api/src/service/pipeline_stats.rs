@@ -14,7 +14,10 @@ use super::{
     pipeline_purged,
 };
 use crate::{
-    auth::{Role, Viewer},
+    auth::{
+        Viewer,
+        scope::{self, statistics::StatisticsScope},
+    },
     db::{placeholders, statement},
     domain::{Leerweg, SchoolYear},
     error::{AppError, AppResult},
@@ -159,23 +162,18 @@ async fn plan(
             .and_then(|ids| ids.first())
             .is_some_and(|id| viewer.covers_school(*id))
     };
-    match viewer.role() {
-        Role::Admin => {}
-        Role::Coordinator | Role::Integration | Role::Rmc => {
-            let home = viewer.region_id.ok_or(AppError::Forbidden)?;
-            if region.is_some_and(|r| r != Some(home)) {
-                return Err(AppError::Forbidden);
-            }
+    let named: Vec<&[i64]> = [&vo, &mbo]
+        .into_iter()
+        .flatten()
+        .map(Vec::as_slice)
+        .collect();
+    match scope::statistics::statistics(viewer, region, &named)? {
+        StatisticsScope::Everything => {}
+        StatisticsScope::Region(home) => {
             plan.conditions.push("p.region_id = ?".to_owned());
             plan.values.push(home.into());
         }
-        Role::SchoolStaff => {
-            if !own(&vo) && !own(&mbo) {
-                return Err(AppError::Forbidden);
-            }
-            plan.exact = own(&vo);
-        }
-        _ => return Err(AppError::Forbidden),
+        StatisticsScope::OwnSchool => plan.exact = own(&vo),
     }
     if let Some(region) = region {
         match region {

@@ -10,7 +10,10 @@ use super::{
 };
 use crate::{
     audit::Sealed,
-    auth::Role,
+    auth::{
+        Role,
+        scope::{self, PersonSignals},
+    },
     domain::{Leerweg, Profile, pipeline::StudentStatus},
     error::{AppError, AppResult},
     graphql::{
@@ -221,14 +224,15 @@ impl Student {
             .await?
             .unwrap_or_default();
         let viewer = viewer(ctx)?;
-        if viewer.role() == Role::SchoolStaff {
+        if scope::sees_applications_in_part(viewer) {
             let records = loader
                 .load_one(RecordsOfPerson(person))
                 .await?
                 .unwrap_or_default();
-            let their_pupil =
-                records.check(|records| records.iter().any(|r| viewer.covers_school(r.school_id)));
-            rows.retain(|a| their_pupil || viewer.covers_school(a.school_id));
+            let their_pupil = records.check(|records| {
+                scope::is_their_pupil(viewer, records.iter().map(|r| r.school_id))
+            });
+            rows.retain(|a| scope::sees_application(viewer, their_pupil, a.school_id));
         }
         Ok(open(ctx, rows)
             .await?
@@ -244,12 +248,12 @@ impl Student {
     /// the pupil has an open application to, or an enrolment at, their school). Audited.
     async fn signals(&self, ctx: &Context<'_>) -> AppResult<Vec<Signal>> {
         let viewer = viewer(ctx)?;
-        let rows = match viewer.role() {
-            Role::Student => Sealed::new(Vec::new()),
-            Role::SchoolStaff if !viewer.covers_school(self.0.school_id) => {
+        let rows = match scope::person_signals(viewer, self.0.school_id) {
+            PersonSignals::Hidden => Sealed::new(Vec::new()),
+            PersonSignals::Scoped => {
                 signals::of_person(db(ctx)?, viewer, &self.0.pseudonym).await?
             }
-            _ => loader(ctx)?
+            PersonSignals::All => loader(ctx)?
                 .load_one(SignalsOfPerson(self.0.pseudonym.clone()))
                 .await?
                 .unwrap_or_default(),

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::{lifecycle::lock, require_visible};
 use crate::{
     audit::{self, PupilData, Read, Sealed},
-    auth::{Role, Viewer, policy::ensure},
+    auth::{Role, Viewer, policy::ensure, scope::activities},
     db,
     domain::activity::{ActivityStatus, Attendance},
     error::{AppError, AppResult},
@@ -156,14 +156,12 @@ pub async fn record_attendance(
     }
     let activity = require_visible(db, viewer, activity_id, "activityId").await?;
     let pupil = student::Entity::find_by_id(student_id).one(db).await?;
-    let is_pupil = viewer.role() == Role::Student && viewer.student_id == Some(student_id);
-    let is_staff = viewer.is_admin()
-        || (viewer.role() == Role::SchoolStaff
-            && (viewer.covers_school(activity.host_school_id)
-                || pupil
-                    .as_ref()
-                    .is_some_and(|p| viewer.covers_school(p.school_id))));
-    ensure((input.attendance.is_none() || is_staff) && (input.reflection.is_none() || is_pupil))?;
+    let pupil_school = pupil.as_ref().map(|p| p.school_id);
+    ensure(
+        (input.attendance.is_none()
+            || activities::may_record_attendance(viewer, &activity, pupil_school))
+            && (input.reflection.is_none() || activities::may_reflect(viewer, student_id)),
+    )?;
     let reflection = optional_text("reflection", input.reflection.as_deref(), 4000)?;
     if activity.status != ActivityStatus::Published {
         return Err(AppError::conflict(
@@ -208,11 +206,9 @@ async fn require_pupil_in_scope(
     if viewer.role() == Role::Student {
         ensure(viewer.student_id == Some(student_id))?;
     }
-    let pupil = student::Entity::find_by_id(student_id).one(db).await?;
-    match (viewer.role(), pupil) {
-        (Role::Admin, None) => Err(AppError::not_found_in("studentId", "no such pupil")),
-        (Role::Admin | Role::Student, Some(pupil)) => Ok(pupil),
-        (Role::SchoolStaff, Some(pupil)) if viewer.covers_school(pupil.school_id) => Ok(pupil),
+    match student::Entity::find_by_id(student_id).one(db).await? {
+        None if viewer.is_admin() => Err(AppError::not_found_in("studentId", "no such pupil")),
+        Some(pupil) if activities::may_enrol(viewer, student_id, pupil.school_id) => Ok(pupil),
         _ => Err(AppError::Forbidden),
     }
 }

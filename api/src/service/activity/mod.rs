@@ -22,26 +22,13 @@ use sea_orm::{
 
 use super::Page;
 use crate::{
-    auth::{Role, Viewer},
+    auth::Viewer,
     domain::activity::{ActivityKind, ActivityStatus},
     error::{AppError, AppResult},
     ids,
 };
 
-/// Whether `viewer` may change `activity` (and so see it as a draft).
-pub fn may_write(viewer: &Viewer, activity: &activity::Model) -> bool {
-    match viewer.role() {
-        Role::Admin => true,
-        Role::SchoolStaff => viewer.covers_school(activity.host_school_id),
-        Role::Coordinator => viewer.covers_region(activity.region_id),
-        _ => false,
-    }
-}
-
-/// Whether `viewer` may know that `activity` exists.
-pub fn may_see(viewer: &Viewer, activity: &activity::Model) -> bool {
-    activity.status != ActivityStatus::Draft || may_write(viewer, activity)
-}
+pub use crate::auth::scope::activities::{may_see, may_write, visible_to};
 
 /// The activity with row id `id` if the viewer may see it; otherwise `NOT_FOUND` on `field`,
 /// whether it is missing or a draft of someone else.
@@ -123,24 +110,6 @@ pub async fn list(
         .all(db)
         .await?;
     Ok(Page::from_fetch(items, first, total))
-}
-
-/// Published and cancelled activities for all; drafts only for those who may write them.
-pub fn visible_to(viewer: &Viewer) -> Condition {
-    let public = activity::Column::Status.ne(ActivityStatus::Draft);
-    let own_drafts = match viewer.role() {
-        Role::Admin => return Condition::all(),
-        Role::Coordinator => viewer.region_id.map(|r| activity::Column::RegionId.eq(r)),
-        Role::SchoolStaff => {
-            Some(activity::Column::HostSchoolId.is_in(viewer.school_ids.iter().copied()))
-        }
-        _ => None,
-    };
-    let mut condition = Condition::any().add(public);
-    if let Some(own) = own_drafts {
-        condition = condition.add(own);
-    }
-    condition
 }
 
 fn matching(filter: &ActivityFilter) -> Condition {

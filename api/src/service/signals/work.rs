@@ -11,9 +11,9 @@ use sea_orm::{
 use crate::{
     audit::{self, Sealed},
     auth::{
-        Role, Viewer,
+        Viewer,
         policy::ensure,
-        scope::{persons_at, signals as scope},
+        scope::{may_work_on_signal, persons_at, signals as scope},
     },
     db,
     domain::pipeline::{SignalKind, SignalStatus},
@@ -150,31 +150,6 @@ pub struct SignalChanges {
     pub note: Option<String>,
 }
 
-/// Whether the caller may work on a signal: `rmc` of the pupil's region, staff of the pupil's
-/// vmbo school, admin.
-async fn may_write(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    found: &signal::Model,
-) -> AppResult<bool> {
-    Ok(match viewer.role() {
-        Role::Admin => true,
-        Role::Rmc => {
-            let record = student::Entity::find_by_id(found.student_id)
-                .one(db)
-                .await?;
-            record.is_some_and(|r| Some(r.region_id) == viewer.region_id)
-        }
-        Role::SchoolStaff => student::Entity::find()
-            .filter(student::Column::Pseudonym.eq(found.pseudonym.as_str()))
-            .filter(student::Column::SchoolId.is_in(viewer.school_ids.clone()))
-            .one(db)
-            .await?
-            .is_some(),
-        _ => false,
-    })
-}
-
 /// `updateSignal`: status, assignee and/or a note. A `RESOLVED` signal is `CONFLICT`; resolving
 /// by hand sets `resolvedOn` to today and keeps the rules from raising it again while its
 /// condition holds without a break.
@@ -185,7 +160,7 @@ pub async fn update(
     changes: SignalChanges,
 ) -> AppResult<signal::Model> {
     let found = find(db, viewer, id).await?;
-    ensure(may_write(db, viewer, &found).await?)?;
+    ensure(may_work_on_signal(db, viewer, &found).await?)?;
     if found.status == SignalStatus::Resolved {
         return Err(AppError::conflict(
             "the signal is resolved; a new one is raised if its condition returns",

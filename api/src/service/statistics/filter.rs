@@ -7,7 +7,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Value};
 
 use super::StatsFilter;
 use crate::{
-    auth::{Role, Viewer},
+    auth::{
+        Viewer,
+        scope::{self, statistics::StatisticsScope},
+    },
     db::placeholders,
     domain::SchoolYear,
     error::{AppError, AppResult},
@@ -95,30 +98,23 @@ pub(in crate::service) async fn resolve(
         Some(code) => catalogue::region_by_code(db, code).await?.map(|r| r.id),
         None => None,
     };
-    match viewer.role() {
-        Role::Admin => resolved.exact = true,
-        Role::Coordinator | Role::Integration | Role::Rmc => {
-            let own = viewer.region_id.ok_or(AppError::Forbidden)?;
-            if filter.region_code.is_some() && region_id != Some(own) {
-                return Err(AppError::Forbidden);
-            }
-            resolved.equals("region_id", own.into());
-        }
-        Role::SchoolStaff => {
-            let mut own_school_filter = false;
-            for brin in [&filter.vo_school_brin, &filter.mbo_school_brin]
-                .into_iter()
-                .flatten()
-            {
-                let ids = school_and_children(db, brin).await?;
-                own_school_filter |= ids.first().is_some_and(|id| viewer.covers_school(*id));
-            }
-            if !own_school_filter {
-                return Err(AppError::Forbidden);
-            }
-            resolved.exact = true;
-        }
-        _ => return Err(AppError::Forbidden),
+    let vo = match &filter.vo_school_brin {
+        Some(brin) => Some(school_and_children(db, brin).await?),
+        None => None,
+    };
+    let mbo = match &filter.mbo_school_brin {
+        Some(brin) => Some(school_and_children(db, brin).await?),
+        None => None,
+    };
+    let named: Vec<&[i64]> = [&vo, &mbo]
+        .into_iter()
+        .flatten()
+        .map(Vec::as_slice)
+        .collect();
+    let asked_region = filter.region_code.is_some().then_some(region_id);
+    match scope::statistics::statistics(viewer, asked_region, &named)? {
+        StatisticsScope::Everything | StatisticsScope::OwnSchool => resolved.exact = true,
+        StatisticsScope::Region(home) => resolved.equals("region_id", home.into()),
     }
     if filter.region_code.is_some() {
         match region_id {
@@ -126,12 +122,10 @@ pub(in crate::service) async fn resolve(
             None => resolved.empty = true,
         }
     }
-    if let Some(brin) = &filter.vo_school_brin {
-        let ids = school_and_children(db, brin).await?;
+    if let Some(ids) = vo {
         resolved.in_list("school_id", ids.into_iter().map(Value::from).collect());
     }
-    if let Some(brin) = &filter.mbo_school_brin {
-        let ids = school_and_children(db, brin).await?;
+    if let Some(ids) = mbo {
         resolved.in_list(
             "transition_school_id",
             ids.into_iter().map(Value::from).collect(),

@@ -1,17 +1,15 @@
 //! The row rules of pupil data (DESIGN.md 3 and 4b): which pupil records, applications and
-//! signals a caller may reach, and whose schools they may manage, as conditions and subqueries
-//! the service layer adds to its SQL. A row out of scope is never loaded, so "not yours" and
-//! "does not exist" look the same. The root rules (which fields a role may call at all) are in
-//! `policy.rs`.
+//! signals a caller may reach, as conditions and subqueries the service layer adds to its SQL.
+//! A row out of scope is never loaded, so "not yours" and "does not exist" look the same.
 
 use chrono::{Duration, NaiveDate};
-use entity::{application, coach_assignment, enrolment, school, signal, student};
+use entity::{application, coach_assignment, enrolment, signal, student};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
     sea_query::SelectStatement,
 };
 
-use super::{Role, Viewer};
+use crate::auth::{Role, Viewer};
 use crate::{
     domain::{
         SchoolYear,
@@ -281,15 +279,69 @@ pub fn signals(viewer: &Viewer, today: NaiveDate) -> Option<Condition> {
     }
 }
 
-// Schools.
+// What of a reachable person a caller sees.
 
-/// Who may manage a school's own things (programmes, people, calendar, hosted activities):
-/// its staff, a coordinator of its region, or admin.
-pub fn can_manage_school(viewer: &Viewer, school: &school::Model) -> bool {
+/// Whether a person is `viewer`'s pupil: a record of theirs is at one of the viewer's schools.
+pub fn is_their_pupil(viewer: &Viewer, record_schools: impl IntoIterator<Item = i64>) -> bool {
+    record_schools
+        .into_iter()
+        .any(|school| viewer.covers_school(school))
+}
+
+/// Whether `viewer` sees a reachable person's applications only in part: school staff see all
+/// of them for their own pupils ([`is_their_pupil`]), otherwise only those to their own schools
+/// ([`sees_application`]); everyone else who reaches the person sees them all.
+pub fn sees_applications_in_part(viewer: &Viewer) -> bool {
+    viewer.role() == Role::SchoolStaff
+}
+
+/// For school staff ([`sees_applications_in_part`]): whether they see one application.
+pub fn sees_application(viewer: &Viewer, their_pupil: bool, application_school_id: i64) -> bool {
+    their_pupil || viewer.covers_school(application_school_id)
+}
+
+/// How a caller reads the signals of a person whose record they reach.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PersonSignals {
+    /// Never: students do not see signals.
+    Hidden,
+    /// Through the signal scope ([`signals`]): staff of a school other than the record's, who see
+    /// a signal only while the pupil has an open application to, or an enrolment at, their school.
+    Scoped,
+    /// All of them: everyone else who reaches the record.
+    All,
+}
+
+/// How `viewer` reads the signals of a person whose record, at `record_school_id`, they reach.
+pub fn person_signals(viewer: &Viewer, record_school_id: i64) -> PersonSignals {
     match viewer.role() {
-        Role::Admin => true,
-        Role::SchoolStaff => viewer.covers_school(school.id),
-        Role::Coordinator => viewer.covers_region(school.region_id),
-        _ => false,
+        Role::Student => PersonSignals::Hidden,
+        Role::SchoolStaff if !viewer.covers_school(record_school_id) => PersonSignals::Scoped,
+        _ => PersonSignals::All,
     }
+}
+
+/// Whether the caller may work on a signal: `rmc` of the pupil's region, staff of the pupil's
+/// vmbo school, admin.
+pub async fn may_work_on_signal(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    found: &signal::Model,
+) -> AppResult<bool> {
+    Ok(match viewer.role() {
+        Role::Admin => true,
+        Role::Rmc => {
+            let record = student::Entity::find_by_id(found.student_id)
+                .one(db)
+                .await?;
+            record.is_some_and(|r| Some(r.region_id) == viewer.region_id)
+        }
+        Role::SchoolStaff => student::Entity::find()
+            .filter(student::Column::Pseudonym.eq(found.pseudonym.as_str()))
+            .filter(student::Column::SchoolId.is_in(viewer.school_ids.clone()))
+            .one(db)
+            .await?
+            .is_some(),
+        _ => false,
+    })
 }
