@@ -317,6 +317,21 @@ pub async fn execute(
         .rows_affected())
 }
 
+/// Drops a work table (a temporary table of an import, an evaluation or a refresh).
+pub async fn drop_table(db: &impl ConnectionTrait, table: &str) -> Result<(), DbErr> {
+    let sql = sql_template(include_str!("sql/db_drop_table.sql"), &[("table", table)]);
+    execute(db, &sql, vec![]).await.map(|_| ())
+}
+
+/// Drops a work table that a failed earlier run may have left behind.
+pub async fn drop_table_if_exists(db: &impl ConnectionTrait, table: &str) -> Result<(), DbErr> {
+    let sql = sql_template(
+        include_str!("sql/db_drop_table_if_exists.sql"),
+        &[("table", table)],
+    );
+    execute(db, &sql, vec![]).await.map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
