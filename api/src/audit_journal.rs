@@ -94,11 +94,7 @@ fn known(file: &PathBuf) -> Option<Journal> {
 /// The journal's table: `audit_event`'s columns, so the same rows go in and come out.
 pub async fn create_table(journal: &DatabaseConnection) -> Result<(), DbErr> {
     journal
-        .execute_unprepared(
-            "CREATE TABLE IF NOT EXISTS audit_event (id INTEGER PRIMARY KEY AUTOINCREMENT, \
-             at TEXT NOT NULL, request_id TEXT NOT NULL, subject TEXT, role TEXT NOT NULL, \
-             action TEXT NOT NULL, target TEXT NOT NULL)",
-        )
+        .execute_unprepared(include_str!("sql/audit_journal_create.sql"))
         .await
         .map(|_| ())
 }

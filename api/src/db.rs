@@ -141,7 +141,7 @@ pub async fn ensure_writable(db: &DatabaseConnection) -> Result<(), String> {
     }
     let probe = execute(
         db,
-        "DELETE FROM seaql_migrations WHERE version = ?",
+        include_str!("sql/db_write_probe.sql"),
         vec!["(write probe)".into()],
     )
     .await;
@@ -161,8 +161,8 @@ pub async fn ensure_writable(db: &DatabaseConnection) -> Result<(), String> {
 /// joins as if they were empty until then). Failures are logged, never fatal.
 pub async fn after_bulk_write(db: &DatabaseConnection) {
     let sql = match db.get_database_backend() {
-        DbBackend::Sqlite => "PRAGMA wal_checkpoint(TRUNCATE)",
-        _ => "ANALYZE",
+        DbBackend::Sqlite => include_str!("sql/db_after_bulk_write_sqlite.sql"),
+        _ => include_str!("sql/db_after_bulk_write_postgres.sql"),
     };
     if let Err(err) = db.execute_unprepared(sql).await {
         tracing::warn!(error = %err, statement = sql, "could not tidy up after a bulk write");
@@ -263,6 +263,47 @@ pub fn placeholders(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
+/// The text of a `.sql` template with each `{name}` filled by its piece from `pieces`, in one
+/// pass (a piece's own braces are never filled again). Pieces are fixed SQL only: a table, a
+/// column, a fragment with `?` binds; a user's value is always a bind, never a piece. Debug
+/// builds panic on a placeholder left unfilled and on a piece the template does not name.
+pub fn sql_template(template: &str, pieces: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut used = vec![false; pieces.len()];
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        let found = (!name.is_empty() && after[name_len..].starts_with('}'))
+            .then(|| pieces.iter().position(|(n, _)| *n == name))
+            .flatten();
+        match found {
+            Some(i) => {
+                used[i] = true;
+                out.push_str(pieces[i].1);
+                rest = &after[name_len + 1..];
+            }
+            None => {
+                debug_assert!(
+                    name.is_empty() || !after[name_len..].starts_with('}'),
+                    "SQL template placeholder {{{name}}} is not filled"
+                );
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    for ((name, _), used) in pieces.iter().zip(used) {
+        debug_assert!(used, "SQL template has no placeholder {{{name}}}");
+    }
+    out
+}
+
 /// Runs a raw statement that returns no rows.
 pub async fn execute(
     db: &impl ConnectionTrait,
@@ -276,6 +317,21 @@ pub async fn execute(
         .rows_affected())
 }
 
+/// Drops a work table (a temporary table of an import, an evaluation or a refresh).
+pub async fn drop_table(db: &impl ConnectionTrait, table: &str) -> Result<(), DbErr> {
+    let sql = sql_template(include_str!("sql/db_drop_table.sql"), &[("table", table)]);
+    execute(db, &sql, vec![]).await.map(|_| ())
+}
+
+/// Drops a work table that a failed earlier run may have left behind.
+pub async fn drop_table_if_exists(db: &impl ConnectionTrait, table: &str) -> Result<(), DbErr> {
+    let sql = sql_template(
+        include_str!("sql/db_drop_table_if_exists.sql"),
+        &[("table", table)],
+    );
+    execute(db, &sql, vec![]).await.map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +342,33 @@ mod tests {
         assert_eq!(pg.sql, "a = $1 AND b IN ($2, $3)");
         let lite = statement(DbBackend::Sqlite, "a = ?", vec![]);
         assert_eq!(lite.sql, "a = ?");
+    }
+
+    #[test]
+    fn templates_fill_every_named_placeholder_once() {
+        let sql = sql_template(
+            "SELECT {col} FROM {table} WHERE x = ?{only} AND {col} > 0",
+            &[("table", "t"), ("col", "c"), ("only", " AND y = {col}")],
+        );
+        assert_eq!(sql, "SELECT c FROM t WHERE x = ? AND y = {col} AND c > 0");
+        assert_eq!(
+            sql_template("SELECT '{}', '{a,b}'", &[]),
+            "SELECT '{}', '{a,b}'"
+        );
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "is not filled")]
+    fn templates_refuse_an_unfilled_placeholder() {
+        sql_template("SELECT {col} FROM {table}", &[("col", "c")]);
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "has no placeholder")]
+    fn templates_refuse_a_piece_they_do_not_name() {
+        sql_template("SELECT c FROM t", &[("only", "")]);
     }
 
     #[test]

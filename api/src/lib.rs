@@ -215,9 +215,13 @@ pub async fn backup(args: BackupArgs) -> Result<String, CommandError> {
     }
     let db = open_database(&args.database).await?;
     let target = args.file.to_string_lossy().into_owned();
-    db::execute(&db, "VACUUM INTO ?", vec![target.into()])
-        .await
-        .map_err(|err| CommandError::Refused(format!("backup failed: {err}")))?;
+    db::execute(
+        &db,
+        include_str!("sql/backup_vacuum_into.sql"),
+        vec![target.into()],
+    )
+    .await
+    .map_err(|err| CommandError::Refused(format!("backup failed: {err}")))?;
     let _ = db.close().await;
     Ok(format!("backed up the database to {}", args.file.display()))
 }

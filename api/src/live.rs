@@ -93,12 +93,7 @@ impl Live {
     ) -> Result<(), DbErr> {
         if self.postgres {
             let payload = serde_json::to_string(&event).expect("event serialises");
-            db::execute(
-                txn,
-                "SELECT pg_notify(?, ?)",
-                vec![CHANNEL.into(), payload.into()],
-            )
-            .await?;
+            db::execute(txn, NOTIFY, vec![CHANNEL.into(), payload.into()]).await?;
         }
         Ok(())
     }
@@ -126,12 +121,7 @@ impl Live {
         if self.postgres {
             for chunk in raised.chunks(SIGNALS_PER_NOTIFICATION) {
                 let payload = serde_json::to_string(chunk).expect("ids serialise");
-                db::execute(
-                    txn,
-                    "SELECT pg_notify(?, ?)",
-                    vec![SIGNAL_CHANNEL.into(), payload.into()],
-                )
-                .await?;
+                db::execute(txn, NOTIFY, vec![SIGNAL_CHANNEL.into(), payload.into()]).await?;
             }
         }
         Ok(())
@@ -152,6 +142,9 @@ impl Live {
         self.signals.subscribe()
     }
 }
+
+/// Sends a notification on a channel (PostgreSQL).
+const NOTIFY: &str = include_str!("sql/live_notify.sql");
 
 /// Listens on PostgreSQL for as long as the process lives, reconnecting after failures.
 async fn listen(

@@ -56,7 +56,7 @@ pub async fn acquire(db: &DatabaseConnection, run: Option<i64>) -> Result<Import
             let mut connection = PgConnection::connect_with(&options)
                 .await
                 .map_err(sqlx_error)?;
-            sqlx::query("SELECT pg_advisory_lock($1)")
+            sqlx::query(include_str!("sql/lock_advisory.sql"))
                 .bind(IMPORT_KEY)
                 .execute(&mut connection)
                 .await
@@ -90,7 +90,7 @@ pub async fn live_runs(db: &DatabaseConnection) -> Result<Option<HashSet<i64>>, 
     let rows = db
         .query_all_raw(statement(
             DbBackend::Postgres,
-            "SELECT application_name FROM pg_stat_activity WHERE application_name LIKE ?",
+            include_str!("sql/lock_live_runs.sql"),
             vec![format!("{APPLICATION_PREFIX}%").into()],
         ))
         .await?;
@@ -107,7 +107,7 @@ async fn sqlite_file(db: &DatabaseConnection) -> Result<Option<std::path::PathBu
     let row = db
         .query_one_raw(statement(
             DbBackend::Sqlite,
-            "SELECT file FROM pragma_database_list WHERE name = 'main'",
+            include_str!("sql/lock_sqlite_file.sql"),
             vec![],
         ))
         .await?;

@@ -330,10 +330,12 @@ async fn refuse(
 async fn tune(txn: &DatabaseTransaction) -> Result<(), DbErr> {
     use sea_orm::ConnectionTrait;
     if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        db::execute(txn, "SET LOCAL work_mem = '256MB'", vec![]).await?;
+        db::execute(txn, include_str!("sql/import_tune_postgres.sql"), vec![]).await?;
     } else {
-        db::execute(txn, "PRAGMA cache_size = -16384", vec![]).await?;
-        db::execute(txn, "PRAGMA temp.cache_size = -16384", vec![]).await?;
+        let cache = include_str!("sql/import_tune_sqlite_cache.sql");
+        db::execute(txn, cache, vec![]).await?;
+        let temp_cache = include_str!("sql/import_tune_sqlite_temp_cache.sql");
+        db::execute(txn, temp_cache, vec![]).await?;
     }
     Ok(())
 }

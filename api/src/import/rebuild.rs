@@ -46,16 +46,15 @@ pub async fn run(
 async fn locked(db: &DatabaseConnection, viewer: &Viewer, keys: &RecordKeys) -> AppResult<Rebuilt> {
     let txn = db::begin_write(db).await?;
     let record_keys = fill_record_keys(&txn, keys).await?;
-    let leavers = count(
-        &txn,
-        "SELECT COUNT(*) AS n FROM student WHERE status = 'LEFT'",
-    )
-    .await?;
+    let leavers = count(&txn, include_str!("sql/rebuild_count_leavers.sql")).await?;
     let derived = transitions::refresh(&txn, Affected::All).await?;
     // Cohorts that have summary rows but no leavers any more are cleared as well.
     let mut cohorts = derived.cohorts();
     for table in ["stats_vo_cube", "stats_mbo_cube"] {
-        let sql = format!("SELECT DISTINCT cohort FROM {table}");
+        let sql = db::sql_template(
+            include_str!("sql/rebuild_summary_cohorts.sql"),
+            &[("table", table)],
+        );
         for row in txn
             .query_all_raw(db::statement(txn.get_database_backend(), &sql, vec![]))
             .await?
@@ -113,9 +112,9 @@ async fn fill_record_keys(db: &impl ConnectionTrait, keys: &RecordKeys) -> Resul
                 .push(id.into());
         }
         for (key, ids) in by_key {
-            let sql = format!(
-                "UPDATE student SET record_key = ? WHERE id IN ({})",
-                placeholders(ids.len())
+            let sql = db::sql_template(
+                include_str!("sql/rebuild_set_record_key.sql"),
+                &[("ids", &placeholders(ids.len()))],
             );
             let values = std::iter::once(key.into()).chain(ids).collect();
             db::execute(db, &sql, values).await?;

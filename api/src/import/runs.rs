@@ -116,7 +116,7 @@ pub async fn touched_cohorts(
     let rows = txn
         .query_all_raw(crate::db::statement(
             backend,
-            "SELECT DISTINCT cohort FROM student WHERE import_run = ?",
+            include_str!("sql/runs_cohorts_of_run.sql"),
             vec![Value::from(run)],
         ))
         .await?;
@@ -126,7 +126,7 @@ pub async fn touched_cohorts(
     let span = txn
         .query_one_raw(crate::db::statement(
             backend,
-            "SELECT MIN(applied_on) AS lo, MAX(applied_on) AS hi FROM application WHERE import_run = ?",
+            include_str!("sql/runs_application_span.sql"),
             vec![Value::from(run)],
         ))
         .await?;

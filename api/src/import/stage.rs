@@ -4,7 +4,7 @@
 use sea_orm::{DatabaseTransaction, DbErr, Value};
 
 use super::{format::Target, transitions::analyze};
-use crate::db::execute;
+use crate::db::{drop_table, drop_table_if_exists, execute, sql_template};
 
 /// Rows per multi-row INSERT (well under both databases' parameter limits).
 pub const ROWS_PER_INSERT: usize = 500;
@@ -16,22 +16,12 @@ pub async fn create(txn: &DatabaseTransaction, target: &Target) -> Result<(), Db
         .iter()
         .map(|c| format!("{} {}", c.name, c.sql_type))
         .collect();
-    execute(
-        txn,
-        &format!("DROP TABLE IF EXISTS {}", target.stage),
-        vec![],
-    )
-    .await?;
-    execute(
-        txn,
-        &format!(
-            "CREATE TEMPORARY TABLE {} (line BIGINT NOT NULL, {})",
-            target.stage,
-            columns.join(", ")
-        ),
-        vec![],
-    )
-    .await?;
+    drop_table_if_exists(txn, target.stage).await?;
+    let sql = sql_template(
+        include_str!("sql/stage_create.sql"),
+        &[("stage", target.stage), ("columns", &columns.join(", "))],
+    );
+    execute(txn, &sql, vec![]).await?;
     Ok(())
 }
 
@@ -46,11 +36,13 @@ pub async fn insert(
         .collect();
     let tuple = format!("({})", vec!["?"; columns.len()].join(", "));
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
-            target.stage,
-            columns.join(", "),
-            vec![tuple.as_str(); chunk.len()].join(", ")
+        let sql = sql_template(
+            include_str!("sql/stage_insert.sql"),
+            &[
+                ("stage", target.stage),
+                ("columns", &columns.join(", ")),
+                ("rows", &vec![tuple.as_str(); chunk.len()].join(", ")),
+            ],
         );
         let values: Vec<Value> = chunk.iter().flatten().cloned().collect();
         execute(txn, &sql, values).await?;
@@ -65,6 +57,5 @@ pub async fn filled(txn: &DatabaseTransaction, target: &Target) -> Result<(), Db
 
 /// Drops the staging table before commit.
 pub async fn drop(txn: &DatabaseTransaction, target: &Target) -> Result<(), DbErr> {
-    execute(txn, &format!("DROP TABLE {}", target.stage), vec![]).await?;
-    Ok(())
+    drop_table(txn, target.stage).await
 }

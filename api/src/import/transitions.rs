@@ -6,7 +6,7 @@
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::format::Derived;
-use crate::db::{execute, statement};
+use crate::db::{drop_table, drop_table_if_exists, execute, sql_template, statement};
 
 /// Whose transitions to recompute.
 #[derive(Copy, Clone, Debug)]
@@ -27,35 +27,33 @@ const COLUMNS: &str = "student_id, enrolment_id, school_id, crebo, level, enroll
 /// deleted) and the (cohort, region) pairs of the leavers looked at.
 pub async fn refresh(db: &impl ConnectionTrait, affected: Affected) -> Result<Derived, DbErr> {
     for table in ["import_affected", "import_transition"] {
-        execute(db, &format!("DROP TABLE IF EXISTS {table}"), vec![]).await?;
+        drop_table_if_exists(db, table).await?;
     }
     execute(
         db,
-        "CREATE TEMPORARY TABLE import_affected (student_id BIGINT PRIMARY KEY, cohort INTEGER NOT NULL, \
-         region_id BIGINT NOT NULL)",
+        include_str!("sql/transitions_create_affected.sql"),
         vec![],
     )
     .await?;
-    let (select, values) = match affected {
+    let (insert, values) = match affected {
         Affected::LeaversOfRun(run) => (
-            "SELECT id, cohort, region_id FROM student WHERE import_run = ?",
+            include_str!("sql/transitions_affected_leavers_of_run.sql"),
             vec![run.into()],
         ),
         Affected::EnrolledInRun(run) => (
-            "SELECT id, cohort, region_id FROM student \
-             WHERE pseudonym IN (SELECT pseudonym FROM enrolment WHERE import_run = ?)",
+            include_str!("sql/transitions_affected_enrolled_in_run.sql"),
             vec![run.into()],
         ),
-        Affected::All => ("SELECT id, cohort, region_id FROM student", vec![]),
+        Affected::All => (include_str!("sql/transitions_affected_all.sql"), vec![]),
     };
-    execute(db, &format!("INSERT INTO import_affected {select}"), values).await?;
+    execute(db, insert, values).await?;
     analyze(db, "import_affected").await?;
     compute(db).await?;
     let changed = apply(db).await?;
     let cohort_regions = db
         .query_all_raw(statement(
             db.get_database_backend(),
-            "SELECT DISTINCT cohort, region_id FROM import_affected",
+            include_str!("sql/transitions_cohort_regions.sql"),
             vec![],
         ))
         .await?
@@ -63,7 +61,7 @@ pub async fn refresh(db: &impl ConnectionTrait, affected: Affected) -> Result<De
         .map(|row| Ok((row.try_get("", "cohort")?, row.try_get("", "region_id")?)))
         .collect::<Result<Vec<(i32, i64)>, DbErr>>()?;
     for table in ["import_affected", "import_transition"] {
-        execute(db, &format!("DROP TABLE {table}"), vec![]).await?;
+        drop_table(db, table).await?;
     }
     Ok(Derived {
         transitions_changed: changed,
@@ -75,26 +73,14 @@ pub async fn refresh(db: &impl ConnectionTrait, affected: Affected) -> Result<De
 async fn compute(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     execute(
         db,
-        "CREATE TEMPORARY TABLE import_transition (student_id BIGINT PRIMARY KEY, enrolment_id BIGINT NOT NULL, \
-         school_id BIGINT NOT NULL, crebo VARCHAR(5) NOT NULL, level SMALLINT NOT NULL, enrolled_on DATE NOT NULL, \
-         status VARCHAR(16) NOT NULL, status_date DATE, switched_first_year BOOLEAN NOT NULL, \
-         dropped_out_first_year BOOLEAN NOT NULL, choice_matched BOOLEAN NOT NULL, level_vs_expected SMALLINT NOT NULL)",
+        include_str!("sql/transitions_create_computed.sql"),
         vec![],
     )
     .await?;
     let expected = "(CASE s.leerweg WHEN 'BB' THEN 2 WHEN 'KB' THEN 3 ELSE 4 END)";
-    let fill = format!(
-        "INSERT INTO import_transition SELECT {COLUMNS} FROM (\
-           SELECT s.id AS student_id, e.id AS enrolment_id, e.school_id AS school_id, e.crebo AS crebo, e.level AS level, \
-             e.enrolled_on AS enrolled_on, e.status AS status, e.status_date AS status_date, \
-             (e.status = 'switched' AND e.status_days < 365) AS switched_first_year, \
-             (e.status = 'dropped_out' AND e.status_days < 365) AS dropped_out_first_year, \
-             COALESCE(e.crebo = s.choice_crebo, FALSE) AS choice_matched, \
-             CASE WHEN e.level < {expected} THEN -1 WHEN e.level = {expected} THEN 0 ELSE 1 END AS level_vs_expected, \
-             ROW_NUMBER() OVER (PARTITION BY s.id ORDER BY e.enrolled_on, e.id) AS rn \
-           FROM import_affected a JOIN student s ON s.id = a.student_id AND s.status = 'LEFT' \
-           JOIN enrolment e ON e.pseudonym = s.pseudonym AND e.enrolled_on >= s.window_start AND e.enrolled_on <= s.window_end\
-         ) ranked WHERE rn = 1"
+    let fill = sql_template(
+        include_str!("sql/transitions_compute.sql"),
+        &[("COLUMNS", COLUMNS), ("expected", expected)],
     );
     execute(db, &fill, vec![]).await?;
     analyze(db, "import_transition").await
@@ -118,11 +104,13 @@ async fn apply(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
         .iter()
         .map(|c| format!("transition.{c} IS DISTINCT FROM excluded.{c}"))
         .collect();
-    let upsert = format!(
-        "INSERT INTO transition ({COLUMNS}) SELECT {COLUMNS} FROM import_transition WHERE TRUE \
-         ON CONFLICT (student_id) DO UPDATE SET {} WHERE {}",
-        set.join(", "),
-        changed.join(" OR ")
+    let upsert = sql_template(
+        include_str!("sql/transitions_upsert.sql"),
+        &[
+            ("COLUMNS", COLUMNS),
+            ("set", &set.join(", ")),
+            ("changed", &changed.join(" OR ")),
+        ],
     );
     let written = execute(db, &upsert, vec![]).await?;
     Ok(removed + written)
@@ -132,7 +120,11 @@ async fn apply(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 /// temporary tables by itself, and guesses badly for a million rows).
 pub async fn analyze(db: &impl ConnectionTrait, table: &str) -> Result<(), DbErr> {
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        execute(db, &format!("ANALYZE {table}"), vec![]).await?;
+        let sql = sql_template(
+            include_str!("sql/transitions_analyze.sql"),
+            &[("table", table)],
+        );
+        execute(db, &sql, vec![]).await?;
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ use super::{
     write::Written,
 };
 use crate::{
-    db::execute,
+    db::{execute, sql_template},
     domain::{Leerweg, Profile, SchoolYear, Sector, pipeline::StudentStatus},
 };
 
@@ -164,26 +164,20 @@ impl ImportFormat for VoPupils {
             .iter()
             .map(|c| format!("student.{c} IS DISTINCT FROM st.{c}"))
             .collect();
-        let update = format!(
-            "UPDATE student SET {}, import_run = ?, updated_at = ? FROM import_roster_stage st \
-             WHERE student.pseudonym = st.pseudonym AND student.school_year = st.school_year \
-             AND student.status = ? AND ({})",
-            set.join(", "),
-            changed.join(" OR ")
+        let update = sql_template(
+            include_str!("sql/vo_pupils_update_changed.sql"),
+            &[("set", &set.join(", ")), ("changed", &changed.join(" OR "))],
         );
         let in_school = StudentStatus::InSchool.as_str();
         let updated = execute(txn, &update, vec![run.into(), now.into(), in_school.into()]).await?;
         let columns: Vec<&str> = STAGE.iter().map(|c| c.name).collect();
-        let insert = format!(
-            "INSERT INTO student ({columns}, import_run, updated_at) SELECT {staged}, ?, ? \
-             FROM import_roster_stage st WHERE NOT EXISTS (SELECT 1 FROM student t \
-             WHERE t.pseudonym = st.pseudonym AND t.school_year = st.school_year)",
-            columns = columns.join(", "),
-            staged = columns
-                .iter()
-                .map(|c| format!("st.{c}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+        let staged: Vec<String> = columns.iter().map(|c| format!("st.{c}")).collect();
+        let insert = sql_template(
+            include_str!("sql/vo_pupils_insert_new.sql"),
+            &[
+                ("columns", &columns.join(", ")),
+                ("staged", &staged.join(", ")),
+            ],
         );
         let created = execute(txn, &insert, vec![run.into(), now.into()]).await?;
         Ok(Written { created, updated })

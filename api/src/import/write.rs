@@ -6,7 +6,7 @@ use chrono::Utc;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Value};
 
 use super::{RowError, format::Target, stage};
-use crate::db::{execute, placeholders, statement};
+use crate::db::{drop_table, drop_table_if_exists, execute, placeholders, sql_template, statement};
 
 /// What the write did.
 #[derive(Copy, Clone, Debug, Default)]
@@ -45,17 +45,12 @@ pub async fn duplicates(
             count: 0,
         });
     }
-    execute(txn, "DROP TABLE IF EXISTS import_duplicate", vec![]).await?;
-    execute(
-        txn,
-        "CREATE TEMPORARY TABLE import_duplicate (line BIGINT NOT NULL, first_line BIGINT NOT NULL)",
-        vec![],
-    )
-    .await?;
+    drop_table_if_exists(txn, "import_duplicate").await?;
+    execute(txn, include_str!("sql/write_create_duplicates.sql"), vec![]).await?;
     for chunk in candidates.chunks(stage::ROWS_PER_INSERT) {
-        let sql = format!(
-            "INSERT INTO import_duplicate (line, first_line) VALUES {}",
-            vec!["(?, ?)"; chunk.len()].join(", ")
+        let sql = sql_template(
+            include_str!("sql/write_insert_duplicates.sql"),
+            &[("rows", &vec!["(?, ?)"; chunk.len()].join(", "))],
         );
         let values = chunk
             .iter()
@@ -63,17 +58,17 @@ pub async fn duplicates(
             .collect();
         execute(txn, &sql, values).await?;
     }
-    let joined = format!(
-        "FROM import_duplicate c JOIN {stage} a ON a.line = c.line JOIN {stage} b ON b.line = c.first_line WHERE {}",
-        same_identity(target, "a", "b"),
-        stage = target.stage
-    );
-    let count = count(txn, &format!("SELECT COUNT(*) AS n {joined}"), vec![]).await?;
+    let same = same_identity(target, "a", "b");
+    let pieces = [("stage", target.stage), ("same", same.as_str())];
+    let sql = sql_template(include_str!("sql/write_count_duplicates.sql"), &pieces);
+    let count = count(txn, &sql, vec![]).await?;
     let (column, what) = target.duplicate;
     let mut errors = Vec::new();
     if count > 0 {
-        let sql = format!(
-            "SELECT c.line AS line, c.first_line AS first_line {joined} ORDER BY c.line LIMIT {limit}"
+        let limit = limit.to_string();
+        let sql = sql_template(
+            include_str!("sql/write_list_duplicates.sql"),
+            &[pieces[0], pieces[1], ("limit", &limit)],
         );
         for row in query(txn, &sql, vec![]).await? {
             let line: i64 = row.try_get("", "line")?;
@@ -85,7 +80,7 @@ pub async fn duplicates(
             ));
         }
     }
-    execute(txn, "DROP TABLE import_duplicate", vec![]).await?;
+    drop_table(txn, "import_duplicate").await?;
     Ok(Found { errors, count })
 }
 
@@ -113,24 +108,22 @@ pub async fn takeovers(
         Some(_) => " OR TRUE".to_owned(),
         None => String::new(),
     };
-    let joined = format!(
-        "FROM {stage} st JOIN {table} t ON {same} \
-         JOIN school was ON was.id = t.{owner} JOIN school now ON now.id = st.{owner} \
-         WHERE t.{owner} <> st.{owner} \
-         AND (COALESCE(was.parent_id, was.id) <> COALESCE(now.parent_id, now.id){not_covered})",
-        stage = target.stage,
-        table = target.table,
-        same = same_identity(target, "t", "st"),
-    );
-    let count = count(
-        txn,
-        &format!("SELECT COUNT(*) AS n {joined}"),
-        values.clone(),
-    )
-    .await?;
+    let same = same_identity(target, "t", "st");
+    let pieces = [
+        ("stage", target.stage),
+        ("table", target.table),
+        ("same", same.as_str()),
+        ("owner", owner),
+        ("not_covered", not_covered.as_str()),
+    ];
+    let sql = sql_template(include_str!("sql/write_count_takeovers.sql"), &pieces);
+    let count = count(txn, &sql, values.clone()).await?;
     let mut errors = Vec::new();
     if count > 0 {
-        let sql = format!("SELECT st.line AS line {joined} ORDER BY st.line LIMIT {limit}");
+        let limit = limit.to_string();
+        let mut pieces = pieces.to_vec();
+        pieces.push(("limit", &limit));
+        let sql = sql_template(include_str!("sql/write_list_takeovers.sql"), &pieces);
         for row in query(txn, &sql, values).await? {
             let line: i64 = row.try_get("", "line")?;
             errors.push(RowError::new(
@@ -164,28 +157,32 @@ pub async fn upsert(
         .iter()
         .map(|c| format!("{table}.{c} IS DISTINCT FROM st.{c}", table = target.table))
         .collect();
-    let update = format!(
-        "UPDATE {table} SET {set}, import_run = ?, updated_at = ? FROM {stage} st WHERE {same} AND ({changed})",
-        table = target.table,
-        stage = target.stage,
-        set = set.join(", "),
-        same = same_identity(target, target.table, "st"),
-        changed = changed.join(" OR "),
+    let update = sql_template(
+        include_str!("sql/write_update_changed.sql"),
+        &[
+            ("table", target.table),
+            ("stage", target.stage),
+            ("set", &set.join(", ")),
+            ("same", &same_identity(target, target.table, "st")),
+            ("changed", &changed.join(" OR ")),
+        ],
     );
     let updated = execute(txn, &update, vec![run.into(), now.into()]).await?;
     let columns: Vec<&str> = target.columns.iter().map(|c| c.name).collect();
-    let insert = format!(
-        "INSERT INTO {table} ({columns}, import_run, updated_at) SELECT {staged}, ?, ? FROM {stage} st \
-         WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same})",
-        table = target.table,
-        stage = target.stage,
-        columns = columns.join(", "),
-        staged = columns
-            .iter()
-            .map(|c| format!("st.{c}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-        same = same_identity(target, "t", "st"),
+    let staged = columns
+        .iter()
+        .map(|c| format!("st.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let insert = sql_template(
+        include_str!("sql/write_insert_new.sql"),
+        &[
+            ("table", target.table),
+            ("stage", target.stage),
+            ("columns", &columns.join(", ")),
+            ("staged", &staged),
+            ("same", &same_identity(target, "t", "st")),
+        ],
     );
     let created = execute(txn, &insert, vec![run.into(), now.into()]).await?;
     Ok(Written { created, updated })

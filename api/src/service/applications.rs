@@ -287,9 +287,8 @@ pub async fn record_imported_statuses(
     db: &impl ConnectionTrait,
     run: i64,
 ) -> Result<u64, sea_orm::DbErr> {
-    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
-        db::execute(db, "ANALYZE application", vec![]).await?;
-        db::execute(db, "ANALYZE application_status", vec![]).await?;
+    for table in ["application", "application_status"] {
+        crate::import::transitions::analyze(db, table).await?;
     }
     db::execute(
         db,

@@ -17,21 +17,21 @@ use crate::{
 pub async fn prune(db: &DatabaseConnection, today: NaiveDate, days: u32) -> AppResult<u64> {
     let cutoff = today - chrono::Duration::days(i64::from(days));
     let txn = db::begin_write(db).await?;
-    let old = "FROM change_entry WHERE (deleted = 1 OR moved = 1) AND deleted_on < ?";
     let backend = txn.get_database_backend();
     let row = txn
         .query_one_raw(db::statement(
             backend,
-            &format!("SELECT COALESCE(MAX(version), 0) AS v {old}"),
+            include_str!("sql/change_stamp_highest_pruned.sql"),
             vec![cutoff.into()],
         ))
         .await?;
     let highest: i64 = row.map(|r| r.try_get("", "v")).transpose()?.unwrap_or(0);
-    let pruned = execute(&txn, &format!("DELETE {old}"), vec![cutoff.into()]).await?;
+    let prune = include_str!("sql/change_stamp_prune.sql");
+    let pruned = execute(&txn, prune, vec![cutoff.into()]).await?;
     if highest > 0 {
         execute(
             &txn,
-            "UPDATE change_meta SET pruned_version = ? WHERE id = 1 AND pruned_version < ?",
+            include_str!("sql/change_stamp_set_pruned_version.sql"),
             vec![highest.into(), highest.into()],
         )
         .await?;
@@ -65,21 +65,20 @@ async fn take_version(txn: &impl ConnectionTrait) -> Result<&'static str, DbErr>
         DbBackend::Postgres => {
             execute(
                 txn,
-                "INSERT INTO change_pending (xid) VALUES (pg_current_xact_id()::text::bigint) \
-                 ON CONFLICT DO NOTHING",
+                include_str!("sql/change_stamp_take_version_postgres.sql"),
                 vec![],
             )
             .await?;
-            Ok("(-(pg_current_xact_id()::text::bigint))")
+            Ok(include_str!("sql/change_stamp_version_postgres.sql"))
         }
         _ => {
             execute(
                 txn,
-                "UPDATE change_meta SET version = version + 1 WHERE id = 1",
+                include_str!("sql/change_stamp_take_version_sqlite.sql"),
                 vec![],
             )
             .await?;
-            Ok("(SELECT version FROM change_meta WHERE id = 1)")
+            Ok(include_str!("sql/change_stamp_version_sqlite.sql"))
         }
     }
 }
@@ -111,7 +110,7 @@ pub async fn record_scope_by_date(
     let row = txn
         .query_one_raw(db::statement(
             backend,
-            "SELECT scope_checked_on AS d FROM change_meta WHERE id = 1",
+            include_str!("sql/change_stamp_scope_checked_on.sql"),
             vec![],
         ))
         .await?;
@@ -121,11 +120,6 @@ pub async fn record_scope_by_date(
         return Ok(());
     }
     let (from, to) = (last.succ_opt().unwrap_or(last), today);
-    let mut persons = "SELECT pseudonym FROM signal WHERE status = 'RESOLVED' \
-         AND resolved_on >= ? AND resolved_on <= ? \
-         UNION SELECT st.pseudonym FROM coach_assignment c JOIN student st ON st.id = c.student_id \
-         WHERE (c.starts_on >= ? AND c.starts_on <= ?) OR (c.ends_on >= ? AND c.ends_on <= ?)"
-        .to_owned();
     let day = chrono::Duration::days(1);
     let mut values: Vec<Value> = vec![
         (from - chrono::Duration::days(91)).into(),
@@ -136,24 +130,30 @@ pub async fn record_scope_by_date(
         (to - day).into(),
     ];
     let august = crate::domain::SchoolYear::containing(today).first_day();
+    let mut closed = String::new();
     if from <= august && august <= to {
-        persons.push_str(&format!(
-            " UNION SELECT pseudonym FROM application WHERE status_date < ? AND status NOT IN ({})",
-            crate::domain::pipeline::ApplicationStatus::OPEN
-                .iter()
-                .map(|s| format!("'{}'", s.as_str()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+        let open = crate::domain::pipeline::ApplicationStatus::OPEN
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        closed = db::sql_template(
+            include_str!("sql/change_stamp_scope_closed_applications.sql"),
+            &[("open", &open)],
+        );
         values.push(august.into());
     }
+    let persons = db::sql_template(
+        include_str!("sql/change_stamp_scope_persons.sql"),
+        &[("closed", &closed)],
+    );
     let version = take_version(txn).await?;
     for sql in change_triggers::bump_persons_at(&persons, version) {
         execute(txn, &sql, values.clone()).await?;
     }
     execute(
         txn,
-        "UPDATE change_meta SET scope_checked_on = ? WHERE id = 1",
+        include_str!("sql/change_stamp_set_scope_checked_on.sql"),
         vec![today.into()],
     )
     .await?;
@@ -168,13 +168,19 @@ pub async fn pause(txn: &impl ConnectionTrait, paused: bool) -> Result<(), DbErr
     match txn.get_database_backend() {
         DbBackend::Postgres => {
             let value = if paused { "on" } else { "off" };
-            let sql = format!("SET LOCAL {} = '{value}'", change_triggers::PAUSED_SETTING);
+            let sql = db::sql_template(
+                include_str!("sql/change_stamp_pause_postgres.sql"),
+                &[
+                    ("setting", change_triggers::PAUSED_SETTING),
+                    ("value", value),
+                ],
+            );
             execute(txn, &sql, vec![]).await?;
         }
         _ => {
             execute(
                 txn,
-                "UPDATE change_meta SET paused = ? WHERE id = 1",
+                include_str!("sql/change_stamp_pause_sqlite.sql"),
                 vec![i32::from(paused).into()],
             )
             .await?;

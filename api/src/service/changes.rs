@@ -108,16 +108,15 @@ fn audience(viewer: &Viewer) -> Option<Condition> {
             );
             // mbo staff: the records of persons who applied or enrolled there, so that they
             // hear a DELETE when that reach ends.
-            let tied = format!(
-                "SELECT s.id FROM student s WHERE s.pseudonym IN (SELECT a.pseudonym FROM application a \
-                 WHERE a.school_id IN ({list})) OR s.pseudonym IN (SELECT n.pseudonym FROM enrolment n \
-                 WHERE n.school_id IN ({list}))",
-                list = viewer
-                    .school_ids
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let list = viewer
+                .school_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tied = db::sql_template(
+                include_str!("sql/changes_mbo_staff_pupils.sql"),
+                &[("list", &list)],
             );
             pupils = pupils.add(
                 Condition::all()
@@ -335,20 +334,12 @@ async fn scalar(db: &impl ConnectionTrait, sql: &str) -> Result<i64, DbErr> {
 
 /// The version up to which tombstones were pruned: a `since` below it may have missed deletes.
 pub async fn pruned_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
-    scalar(
-        db,
-        "SELECT pruned_version AS v FROM change_meta WHERE id = 1",
-    )
-    .await
+    scalar(db, include_str!("sql/changes_pruned_version.sql")).await
 }
 
 /// `Query.changeVersion`: the latest version a client can have seen.
 pub async fn current_version(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
-    let latest = scalar(
-        db,
-        "SELECT COALESCE(MAX(version), 0) AS v FROM change_entry",
-    )
-    .await?;
+    let latest = scalar(db, include_str!("sql/changes_latest_version.sql")).await?;
     Ok(std::cmp::max(latest, pruned_version(db).await?))
 }
 
@@ -361,10 +352,9 @@ pub async fn versions_of(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT row_id, MAX(version) AS v FROM change_entry WHERE type = ? AND row_id IN ({}) \
-         GROUP BY row_id",
-        db::placeholders(ids.len())
+    let sql = db::sql_template(
+        include_str!("sql/changes_versions_of.sql"),
+        &[("ids", &db::placeholders(ids.len()))],
     );
     let mut values: Vec<Value> = vec![ty.into()];
     values.extend(ids.iter().map(|&id| Value::from(id)));

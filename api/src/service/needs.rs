@@ -9,7 +9,12 @@ use super::{
     disclosure::{Cell, Disclosure, key_sum},
     statistics::{Dimension, GroupKey, RawKey, StatsFilter, describe_keys, resolve},
 };
-use crate::{auth::Viewer, db::statement, domain::Need, error::AppResult};
+use crate::{
+    auth::Viewer,
+    db::{sql_template, statement},
+    domain::Need,
+    error::AppResult,
+};
 
 vocabulary::documented! {
     /// A dimension to group needs by.
@@ -42,21 +47,17 @@ pub(crate) const PURGED_NEEDS: &str =
 /// One row per pupil who evaluated at all, in [`PURGED_NEEDS`] columns; `condition` narrows the
 /// pupils (SQL over `s`, starting with `AND`, or empty).
 pub(crate) fn pupil_respondents(condition: &str) -> String {
-    format!(
-        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
-         s.leerlab_id AS leerlab_id, CAST(NULL AS VARCHAR(32)) AS need, 1 AS pupils, \
-         s.record_key AS pupils_keys FROM student s \
-         WHERE EXISTS (SELECT 1 FROM self_evaluation e WHERE e.student_id = s.id) {condition}"
+    sql_template(
+        include_str!("sql/needs_pupil_respondents.sql"),
+        &[("condition", condition)],
     )
 }
 
 /// One row per pupil and need named, in [`PURGED_NEEDS`] columns.
 pub(crate) fn pupil_needs(condition: &str) -> String {
-    format!(
-        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
-         s.leerlab_id AS leerlab_id, n.need AS need, 1 AS pupils, s.record_key AS pupils_keys \
-         FROM (SELECT DISTINCT student_id, need FROM self_evaluation_need) n \
-         JOIN student s ON s.id = n.student_id WHERE TRUE {condition}"
+    sql_template(
+        include_str!("sql/needs_pupil_needs.sql"),
+        &[("condition", condition)],
     )
 }
 
@@ -130,15 +131,25 @@ pub async fn needs_stats(
         // One row per pupil (and need) counted, so the record keys add up once per pupil.
         let keys = key_sum("s.pupils_keys");
         // Purged pupils count through their groups' stored rows (`stats_purged_needs`).
-        let respondents_sql = format!(
-            "SELECT {key_select}CAST(SUM(s.pupils) AS BIGINT) AS n, {keys} AS k FROM ({} UNION ALL SELECT {PURGED_NEEDS} FROM stats_purged_needs WHERE need IS NULL) s WHERE TRUE {where_clause} {}",
-            pupil_respondents(""),
-            group_by_clause("")
+        let (respondents, needs) = (pupil_respondents(""), pupil_needs(""));
+        let (all, per_need) = (group_by_clause(""), group_by_clause("s.need"));
+        let pieces = |name, query, group_by| {
+            [
+                ("key_select", key_select.as_str()),
+                ("keys", keys.as_str()),
+                (name, query),
+                ("PURGED_NEEDS", PURGED_NEEDS),
+                ("where_clause", where_clause.as_str()),
+                ("group_by", group_by),
+            ]
+        };
+        let respondents_sql = sql_template(
+            include_str!("sql/needs_count_respondents.sql"),
+            &pieces("respondents", &respondents, &all),
         );
-        let needs_sql = format!(
-            "SELECT {key_select}s.need AS need, CAST(SUM(s.pupils) AS BIGINT) AS n, {keys} AS k FROM ({} UNION ALL SELECT {PURGED_NEEDS} FROM stats_purged_needs WHERE need IS NOT NULL) s WHERE TRUE {where_clause} {}",
-            pupil_needs(""),
-            group_by_clause("s.need")
+        let needs_sql = sql_template(
+            include_str!("sql/needs_count_needs.sql"),
+            &pieces("needs", &needs, &per_need),
         );
         let backend = db.get_database_backend();
         let mut index: HashMap<RawKey, usize> = HashMap::new();

@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, DbErr, Value};
 
 use super::signals::Persons;
 use crate::{
-    db::{execute, statement},
+    db::{drop_table, drop_table_if_exists, execute, sql_template, statement},
     domain::{SchoolYear, pipeline::first_of_april},
 };
 
@@ -32,8 +32,9 @@ pub async fn refresh(db: &impl ConnectionTrait, persons: Persons<'_>) -> Result<
     let (only, person) = persons.filter("pseudonym");
     let (only_s, person_s) = persons.filter("s.pseudonym");
     for table in ["pipeline_application", "pipeline_pupil"] {
-        let delete = format!(
-            "DELETE FROM {table} WHERE student_id IN (SELECT id FROM student WHERE TRUE{only})"
+        let delete = sql_template(
+            include_str!("sql/pipeline_clear.sql"),
+            &[("table", table), ("only", &only)],
         );
         execute(db, &delete, person.clone()).await?;
     }
@@ -47,57 +48,48 @@ pub async fn refresh(db: &impl ConnectionTrait, persons: Persons<'_>) -> Result<
         flag("a.status = 'enrolled'"),
     ]
     .join(", ");
-    let in_year =
-        "a.pseudonym = s.pseudonym AND a.applied_on >= y.first_day AND a.applied_on <= y.last_day";
+    let measures = APPLICATION_MEASURES.join(", ");
     // Grouped by the key alone (the other columns depend on it; PostgreSQL allows that for a
     // primary key): SQLite then aggregates in the scan's order, where the full list made it sort
     // a million rows on disk (18 s against 4 s).
     execute(
         db,
-        &format!(
-            "INSERT INTO pipeline_pupil (student_id, region_id, cohort, school_id, leerweg, leerlab_id, year, \
-             applied, {measures}, open_signal) \
-             SELECT s.id, s.region_id, s.cohort, s.school_id, s.leerweg, s.leerlab_id, s.year, \
-             {applied}, {per_application}, \
-             CASE WHEN EXISTS (SELECT 1 FROM signal g WHERE g.pseudonym = s.pseudonym AND g.status <> 'RESOLVED') THEN 1 ELSE 0 END \
-             FROM student s JOIN pipeline_years y ON y.cohort = s.cohort \
-             LEFT JOIN application a ON {in_year} WHERE TRUE{only_s} GROUP BY s.id",
-            measures = APPLICATION_MEASURES.join(", "),
-            applied = flag("a.id IS NOT NULL"),
+        &sql_template(
+            include_str!("sql/pipeline_fill_pupils.sql"),
+            &[
+                ("measures", &measures),
+                ("applied", &flag("a.id IS NOT NULL")),
+                ("per_application", &per_application),
+                ("only_s", &only_s),
+            ],
         ),
         person_s.clone(),
     )
     .await?;
     execute(
         db,
-        &format!(
-            "INSERT INTO pipeline_application (student_id, mbo_school_id, {measures}) \
-             SELECT s.id, a.school_id, {per_application} \
-             FROM student s JOIN pipeline_years y ON y.cohort = s.cohort \
-             JOIN application a ON {in_year} WHERE TRUE{only_s} GROUP BY s.id, a.school_id",
-            measures = APPLICATION_MEASURES.join(", "),
+        &sql_template(
+            include_str!("sql/pipeline_fill_applications.sql"),
+            &[
+                ("measures", &measures),
+                ("per_application", &per_application),
+                ("only_s", &only_s),
+            ],
         ),
         person_s,
     )
     .await?;
-    execute(db, "DROP TABLE pipeline_years", vec![]).await?;
-    Ok(())
+    drop_table(db, "pipeline_years").await
 }
 
 /// `pipeline_years`: the first and last day and 1 April of every school year with records.
 async fn years(db: &impl ConnectionTrait, only: &str, person: Vec<Value>) -> Result<(), DbErr> {
-    execute(db, "DROP TABLE IF EXISTS pipeline_years", vec![]).await?;
-    execute(
-        db,
-        "CREATE TEMPORARY TABLE pipeline_years (cohort INTEGER PRIMARY KEY, first_day DATE NOT NULL, \
-         last_day DATE NOT NULL, april DATE NOT NULL)",
-        vec![],
-    )
-    .await?;
+    drop_table_if_exists(db, "pipeline_years").await?;
+    execute(db, include_str!("sql/pipeline_create_years.sql"), vec![]).await?;
     let cohorts = db
         .query_all_raw(statement(
             db.get_database_backend(),
-            &format!("SELECT DISTINCT cohort FROM student WHERE TRUE{only}"),
+            &sql_template(include_str!("sql/pipeline_cohorts.sql"), &[("only", only)]),
             person,
         ))
         .await?
@@ -105,9 +97,9 @@ async fn years(db: &impl ConnectionTrait, only: &str, person: Vec<Value>) -> Res
         .map(|row| row.try_get::<i32>("", "cohort"))
         .collect::<Result<Vec<_>, DbErr>>()?;
     for chunk in cohorts.chunks(200) {
-        let sql = format!(
-            "INSERT INTO pipeline_years (cohort, first_day, last_day, april) VALUES {}",
-            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        let sql = sql_template(
+            include_str!("sql/pipeline_insert_years.sql"),
+            &[("rows", &vec!["(?, ?, ?, ?)"; chunk.len()].join(", "))],
         );
         let values = chunk
             .iter()

@@ -19,11 +19,12 @@ use sea_orm::{ConnectionTrait, EntityTrait, Value};
 use super::{
     disclosure::Cell,
     pipeline_stats::{
-        MEASURES, PipelineDimension, Plan, read_groups, select_list, source, sums_with_keys,
+        MEASURES, PipelineDimension, Plan, group_by, read_groups, select_list, source,
+        sums_with_keys,
     },
 };
 use crate::{
-    db::{execute, placeholders},
+    db::{execute, placeholders, sql_template},
     error::AppResult,
 };
 
@@ -85,13 +86,18 @@ async fn insert(
         PUPIL_DIMENSIONS.to_owned()
     };
     let measures: Vec<String> = MEASURES.iter().map(|m| format!("{m}, {m}_keys")).collect();
-    let sql = format!(
-        "INSERT INTO stats_purged_pipeline (region_id, cohort, school_id, leerweg, leerlab_id, year, \
-         mbo_scope, mbo_school_id, {}) SELECT {PUPIL_DIMENSIONS}, {scope}, {mbo_school}, {} \
-         FROM {from} WHERE {} GROUP BY {group}",
-        measures.join(", "),
-        sums_with_keys(&expressions, "s.record_key"),
-        plan.conditions.join(" AND "),
+    let sql = sql_template(
+        include_str!("sql/pipeline_purged_keep.sql"),
+        &[
+            ("measures", &measures.join(", ")),
+            ("PUPIL_DIMENSIONS", PUPIL_DIMENSIONS),
+            ("scope", &scope.to_string()),
+            ("mbo_school", mbo_school),
+            ("sums", &sums_with_keys(&expressions, "s.record_key")),
+            ("from", &from),
+            ("conditions", &plan.conditions.join(" AND ")),
+            ("group", &group),
+        ],
     );
     execute(db, &sql, values).await?;
     Ok(())
@@ -141,14 +147,14 @@ pub(super) async fn groups(
             values.push(Value::from(-1i64));
         }
     }
-    let mut sql = format!(
-        "SELECT {} FROM stats_purged_pipeline p WHERE {}",
-        select_list(dims, column, &sums.join(", ")),
-        conditions.join(" AND ")
+    let columns: Vec<&str> = dims.iter().map(|&d| column(d)).collect();
+    let sql = sql_template(
+        include_str!("sql/pipeline_purged_groups.sql"),
+        &[
+            ("select", &select_list(dims, column, &sums.join(", "))),
+            ("conditions", &conditions.join(" AND ")),
+            ("group_by", &group_by(&columns)),
+        ],
     );
-    if !dims.is_empty() {
-        let columns: Vec<&str> = dims.iter().map(|&d| column(d)).collect();
-        sql.push_str(&format!(" GROUP BY {}", columns.join(", ")));
-    }
     read_groups(db, &sql, values, dims.len()).await
 }

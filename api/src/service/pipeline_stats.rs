@@ -18,7 +18,7 @@ use crate::{
         Viewer,
         scope::{self, statistics::StatisticsScope},
     },
-    db::{placeholders, statement},
+    db::{placeholders, sql_template, statement},
     domain::{Leerweg, SchoolYear},
     error::{AppError, AppResult},
 };
@@ -228,16 +228,19 @@ pub(super) fn source(plan: &Plan, per_school: bool) -> (String, [String; 8], Vec
             values.push(Value::from(-1i64));
         }
         let rows = if per_school {
-            format!("(SELECT * FROM pipeline_application{schools})")
+            sql_template(
+                include_str!("sql/pipeline_stats_applications_per_school.sql"),
+                &[("schools", &schools)],
+            )
         } else {
             // Each pupil once, over their applications to the filtered schools.
             let maxes: Vec<String> = APPLICATION_MEASURES
                 .iter()
                 .map(|m| format!("MAX({m}) AS {m}"))
                 .collect();
-            format!(
-                "(SELECT student_id, NULL AS mbo_school_id, {} FROM pipeline_application{schools} GROUP BY student_id)",
-                maxes.join(", ")
+            sql_template(
+                include_str!("sql/pipeline_stats_applications_per_pupil.sql"),
+                &[("maxes", &maxes.join(", ")), ("schools", &schools)],
             )
         };
         let join = if plan.mbo_schools.is_some() {
@@ -300,6 +303,15 @@ pub(super) fn select_list(
         + sums
 }
 
+/// ` GROUP BY` over `columns`, or nothing without any.
+pub(super) fn group_by(columns: &[&str]) -> String {
+    if columns.is_empty() {
+        String::new()
+    } else {
+        format!(" GROUP BY {}", columns.join(", "))
+    }
+}
+
 /// Runs a grouped query of [`select_list`]: `(raw key, cells)` per group.
 pub(super) async fn read_groups(
     db: &impl ConnectionTrait,
@@ -333,20 +345,21 @@ async fn groups(
 ) -> AppResult<Vec<(Vec<Option<String>>, [Cell; 8])>> {
     let per_school = dims.contains(&PipelineDimension::MboSchool);
     let (from, expressions, mut values) = source(plan, per_school);
-    let mut sql = format!(
-        "SELECT {} FROM {from} WHERE {}",
-        select_list(
-            dims,
-            PipelineDimension::column,
-            &sums_with_keys(&expressions, "s.record_key")
-        ),
-        plan.conditions.join(" AND ")
+    let sums = sums_with_keys(&expressions, "s.record_key");
+    let columns: Vec<&str> = dims.iter().map(|d| d.column()).collect();
+    let sql = sql_template(
+        include_str!("sql/pipeline_stats_groups.sql"),
+        &[
+            (
+                "select",
+                &select_list(dims, PipelineDimension::column, &sums),
+            ),
+            ("from", &from),
+            ("conditions", &plan.conditions.join(" AND ")),
+            ("group_by", &group_by(&columns)),
+        ],
     );
     values.extend(plan.values.iter().cloned());
-    if !dims.is_empty() {
-        let columns: Vec<&str> = dims.iter().map(|d| d.column()).collect();
-        sql.push_str(&format!(" GROUP BY {}", columns.join(", ")));
-    }
     let mut found = read_groups(db, &sql, values, dims.len()).await?;
     for (key, purged) in pipeline_purged::groups(db, plan, dims).await? {
         match found.iter_mut().find(|(k, _)| *k == key) {

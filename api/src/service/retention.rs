@@ -110,11 +110,14 @@ impl Purged {
 
 /// The persons past their term: every pseudonym whose latest record's school year (`cohort`,
 /// its first calendar year) is at most the bound value.
-const PERSONS: &str = "SELECT pseudonym FROM student GROUP BY pseudonym HAVING MAX(cohort) <= ?";
+const PERSONS: &str = include_str!("sql/retention_persons.sql");
 
 /// The records of those persons.
 fn students() -> String {
-    format!("SELECT id FROM student WHERE pseudonym IN ({PERSONS})")
+    db::sql_template(
+        include_str!("sql/retention_records.sql"),
+        &[("PERSONS", PERSONS)],
+    )
 }
 
 /// One kind of deleted row: a table and the condition on it. `bound` says which value the
@@ -124,6 +127,16 @@ struct Kind {
     table: &'static str,
     condition: String,
     bound: Bound,
+}
+
+impl Kind {
+    /// `template` (a statement over `{table}` and `{condition}`) for this kind.
+    fn sql(&self, template: &str) -> String {
+        db::sql_template(
+            template,
+            &[("table", self.table), ("condition", &self.condition)],
+        )
+    }
 }
 
 #[derive(Copy, Clone)]
@@ -268,7 +281,10 @@ fn add(counts: &mut Vec<(&'static str, u64)>, kind: &'static str, n: u64) {
 }
 
 async fn persons(db: &impl ConnectionTrait, purged: &Purged) -> AppResult<u64> {
-    let sql = format!("SELECT COUNT(*) AS n FROM ({PERSONS}) p");
+    let sql = db::sql_template(
+        include_str!("sql/retention_count_persons.sql"),
+        &[("PERSONS", PERSONS)],
+    );
     let row = db
         .query_one_raw(db::statement(
             db.get_database_backend(),
@@ -285,10 +301,7 @@ async fn persons(db: &impl ConnectionTrait, purged: &Purged) -> AppResult<u64> {
 async fn count(db: &DatabaseConnection, purged: &mut Purged) -> AppResult<()> {
     let mut counts = vec![("persons", persons(db, purged).await?)];
     for kind in kinds() {
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM {} WHERE {}",
-            kind.table, kind.condition
-        );
+        let sql = kind.sql(include_str!("sql/retention_count_kind.sql"));
         let values = vec![bind(purged, kind.bound); sql.matches('?').count()];
         let row = db
             .query_one_raw(db::statement(db.get_database_backend(), &sql, values))
@@ -316,7 +329,7 @@ async fn delete(db: &DatabaseConnection, viewer: &Viewer, purged: &mut Purged) -
     let mut counts = vec![("persons", persons(&txn, purged).await?)];
     keep_aggregates(&txn, purged.last_cohort).await?;
     for kind in kinds() {
-        let sql = format!("DELETE FROM {} WHERE {}", kind.table, kind.condition);
+        let sql = kind.sql(include_str!("sql/retention_delete_kind.sql"));
         let values = vec![bind(purged, kind.bound); sql.matches('?').count()];
         add(&mut counts, kind.kind, execute(&txn, &sql, values).await?);
     }
@@ -350,19 +363,25 @@ async fn keep_aggregates(db: &impl ConnectionTrait, last_cohort: i32) -> AppResu
     let measures = statistics::fact_measures();
     let sums: Vec<String> = measures.iter().map(|m| format!("SUM({m})")).collect();
     let keys = statistics::FACT_KEYS;
-    let facts = format!(
-        "INSERT INTO stats_purged_facts ({keys}, {}) SELECT {keys}, {} FROM ({}) f GROUP BY {keys}",
-        measures.join(", "),
-        sums.join(", "),
-        statistics::pupil_facts(&condition)
+    let facts = db::sql_template(
+        include_str!("sql/retention_keep_facts.sql"),
+        &[
+            ("keys", keys),
+            ("measures", &measures.join(", ")),
+            ("sums", &sums.join(", ")),
+            ("facts", &statistics::pupil_facts(&condition)),
+        ],
     );
     execute(db, &facts, vec![last_cohort.into()]).await?;
     let groups = "region_id, cohort, school_id, leerlab_id, need";
-    let needs = format!(
-        "INSERT INTO stats_purged_needs ({}) SELECT {groups}, SUM(pupils), SUM(pupils_keys) FROM ({} UNION ALL {}) f GROUP BY {groups}",
-        needs::PURGED_NEEDS,
-        needs::pupil_respondents(&condition),
-        needs::pupil_needs(&condition)
+    let needs = db::sql_template(
+        include_str!("sql/retention_keep_needs.sql"),
+        &[
+            ("columns", needs::PURGED_NEEDS),
+            ("groups", groups),
+            ("respondents", &needs::pupil_respondents(&condition)),
+            ("needs", &needs::pupil_needs(&condition)),
+        ],
     );
     execute(db, &needs, vec![last_cohort.into(), last_cohort.into()]).await?;
     let records = format!("s.id IN ({})", students());

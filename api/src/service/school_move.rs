@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, Value};
 use super::changes::touch;
 use crate::{
     auth::{Role, Viewer, policy::ensure},
-    db::{execute, placeholders, statement},
+    db::{execute, placeholders, sql_template, statement},
     error::{AppError, AppResult},
 };
 
@@ -33,7 +33,7 @@ pub async fn move_school(txn: &DatabaseTransaction, id: i64, region_id: i64) -> 
     for row in txn
         .query_all_raw(statement(
             backend,
-            "SELECT id FROM school WHERE parent_id = ?",
+            include_str!("sql/school_move_locations.sql"),
             vec![id.into()],
         ))
         .await?
@@ -48,12 +48,18 @@ pub async fn move_school(txn: &DatabaseTransaction, id: i64, region_id: i64) -> 
     };
     for table in ["school", "student", "pipeline_pupil", "stats_vo_cube"] {
         let column = if table == "school" { "id" } else { "school_id" };
-        let sql = format!("UPDATE {table} SET region_id = ? WHERE {column} IN ({list})");
+        let sql = sql_template(
+            include_str!("sql/school_move_set_region.sql"),
+            &[("table", table), ("column", column), ("list", &list)],
+        );
         execute(txn, &sql, with_region(region_id.into())).await?;
     }
     // The mbo side of the summary tables counts for the pupil's region.
     let mut cohorts = Vec::new();
-    let sql = format!("SELECT DISTINCT cohort FROM student WHERE school_id IN ({list})");
+    let sql = sql_template(
+        include_str!("sql/school_move_cohorts.sql"),
+        &[("list", &list)],
+    );
     let values: Vec<Value> = schools.iter().map(|&s| Value::from(s)).collect();
     for row in txn.query_all_raw(statement(backend, &sql, values)).await? {
         cohorts.push(row.try_get::<i32>("", "cohort")?);
@@ -64,29 +70,27 @@ pub async fn move_school(txn: &DatabaseTransaction, id: i64, region_id: i64) -> 
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let pupils = format!("SELECT pseudonym FROM student WHERE school_id IN ({ids})");
+    let ids = [("ids", ids.as_str())];
+    let pupils = sql_template(include_str!("sql/school_move_pupils.sql"), &ids);
+    let pupils = [("pupils", pupils.as_str())];
+    let of_schools = |table| {
+        let template = include_str!("sql/school_move_rows_of_schools.sql");
+        sql_template(template, &[("table", table), ids[0]])
+    };
     for (ty, select) in [
-        (
-            "Programme",
-            format!("SELECT id FROM programme WHERE school_id IN ({ids})"),
-        ),
-        (
-            "Person",
-            format!("SELECT id FROM person WHERE school_id IN ({ids})"),
-        ),
-        (
-            "ImportRun",
-            format!("SELECT id FROM import_run WHERE school_id IN ({ids})"),
-        ),
+        ("Programme", of_schools("programme")),
+        ("Person", of_schools("person")),
+        ("ImportRun", of_schools("import_run")),
         (
             "Application",
-            format!(
-                "SELECT id FROM application WHERE school_id IN ({ids}) OR pseudonym IN ({pupils})"
+            sql_template(
+                include_str!("sql/school_move_applications.sql"),
+                &[ids[0], pupils[0]],
             ),
         ),
         (
             "Signal",
-            format!("SELECT id FROM signal WHERE pseudonym IN ({pupils})"),
+            sql_template(include_str!("sql/school_move_signals.sql"), &pupils),
         ),
     ] {
         touch(txn, ty, &select).await?;

@@ -14,7 +14,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 use crate::{
     audit,
     auth::Viewer,
-    db::{self, execute, statement},
+    db::{self, execute, sql_template, statement},
     error::{AppError, AppResult},
     import::lock,
     live::Live,
@@ -79,13 +79,13 @@ pub async fn evaluate(
     today: NaiveDate,
 ) -> Result<Evaluated, DbErr> {
     for table in ["signal_due", "signal_latest"] {
-        execute(db, &format!("DROP TABLE IF EXISTS {table}"), vec![]).await?;
+        db::drop_table_if_exists(db, table).await?;
     }
     latest_records(db, persons).await?;
     due(db, persons, today).await?;
     let outcome = apply(db, persons, today).await?;
     for table in ["signal_due", "signal_latest"] {
-        execute(db, &format!("DROP TABLE {table}"), vec![]).await?;
+        db::drop_table(db, table).await?;
     }
     Ok(outcome)
 }
@@ -95,23 +95,16 @@ async fn latest_records(db: &impl ConnectionTrait, persons: Persons<'_>) -> Resu
     let (only, values) = persons.filter("s.pseudonym");
     execute(
         db,
-        &format!(
-            "CREATE TEMPORARY TABLE signal_latest AS SELECT s.pseudonym AS pseudonym, s.id AS student_id, \
-             s.cohort AS cohort, s.year AS year, s.status AS status, s.window_start AS window_start, \
-             s.window_end AS window_end FROM student s WHERE NOT EXISTS (SELECT 1 FROM student o \
-             WHERE o.pseudonym = s.pseudonym AND (o.cohort > s.cohort OR (o.cohort = s.cohort AND o.id > s.id))){only}"
+        &sql_template(
+            include_str!("sql/signals_latest_records.sql"),
+            &[("only", &only)],
         ),
         values,
     )
     .await?;
     // Every later statement looks a person up here (most as a correlated subquery per signal):
     // without an index SQLite scans the table for each, minutes at 20,000 pupils.
-    execute(
-        db,
-        "CREATE INDEX ix_signal_latest_pseudonym ON signal_latest (pseudonym)",
-        vec![],
-    )
-    .await?;
+    execute(db, include_str!("sql/signals_latest_index.sql"), vec![]).await?;
     crate::import::transitions::analyze(db, "signal_latest").await
 }
 
@@ -121,27 +114,12 @@ async fn due(
     persons: Persons<'_>,
     today: NaiveDate,
 ) -> Result<(), DbErr> {
-    execute(
-        db,
-        "CREATE TEMPORARY TABLE signal_due (pseudonym VARCHAR(64) NOT NULL, kind VARCHAR(16) NOT NULL, \
-         student_id BIGINT NOT NULL)",
-        vec![],
-    )
-    .await?;
-    let insert = |kind: &str, condition: &str| {
-        format!(
-            "INSERT INTO signal_due (pseudonym, kind, student_id) SELECT l.pseudonym, '{kind}', l.student_id \
-             FROM signal_latest l WHERE {condition}"
-        )
-    };
+    execute(db, include_str!("sql/signals_create_due.sql"), vec![]).await?;
     // NO_APPLICATION: year 4, from 1 April of the school year's second calendar year, no
     // application at all.
     execute(
         db,
-        &insert(
-            "NO_APPLICATION",
-            "l.year = 4 AND l.cohort <= ? AND NOT EXISTS (SELECT 1 FROM application a WHERE a.pseudonym = l.pseudonym)",
-        ),
+        include_str!("sql/signals_due_no_application.sql"),
         vec![last_cohort_from(today, 4, 1).into()],
     )
     .await?;
@@ -151,13 +129,9 @@ async fn due(
     values.push((today - Duration::days(14)).into());
     execute(
         db,
-        &format!(
-            "INSERT INTO signal_due (pseudonym, kind, student_id) SELECT l.pseudonym, 'NO_ALTERNATIVE', l.student_id \
-             FROM signal_latest l JOIN (SELECT pseudonym, \
-               MAX(CASE WHEN status IN ('not_admitted', 'withdrawn') THEN status_date END) AS closed_on, \
-               MAX(CASE WHEN status IN ('received', 'intake_planned', 'offered', 'enrolled') THEN 1 ELSE 0 END) AS open \
-               FROM application WHERE TRUE{only} GROUP BY pseudonym) a ON a.pseudonym = l.pseudonym \
-             WHERE a.open = 0 AND a.closed_on <= ?"
+        &sql_template(
+            include_str!("sql/signals_due_no_alternative.sql"),
+            &[("only", &only)],
         ),
         values,
     )
@@ -166,13 +140,7 @@ async fn due(
     // that started between 1 August of that year and today.
     execute(
         db,
-        &insert(
-            "NOT_STARTED",
-            "l.status = 'LEFT' AND l.cohort <= ? \
-             AND EXISTS (SELECT 1 FROM application a WHERE a.pseudonym = l.pseudonym AND a.status IN ('offered', 'enrolled')) \
-             AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.pseudonym = l.pseudonym \
-               AND e.enrolled_on >= l.window_start AND e.enrolled_on <= ?)",
-        ),
+        include_str!("sql/signals_due_not_started.sql"),
         vec![last_cohort_from(today, 10, 1).into(), today.into()],
     )
     .await?;
@@ -180,23 +148,11 @@ async fn due(
     // days, and no later enrolment has started.
     execute(
         db,
-        &insert(
-            "DROPPED_OUT",
-            "l.status = 'LEFT' AND EXISTS (SELECT 1 FROM enrolment e WHERE e.pseudonym = l.pseudonym \
-               AND e.enrolled_on >= l.window_start AND e.enrolled_on <= l.window_end \
-               AND e.status = 'dropped_out' AND e.status_days < 365 AND e.status_date <= ? \
-               AND NOT EXISTS (SELECT 1 FROM enrolment n WHERE n.pseudonym = e.pseudonym \
-                 AND n.enrolled_on > e.enrolled_on AND n.enrolled_on <= ?))",
-        ),
+        include_str!("sql/signals_due_dropped_out.sql"),
         vec![today.into(), today.into()],
     )
     .await?;
-    execute(
-        db,
-        "CREATE INDEX ix_signal_due_pseudonym_kind ON signal_due (pseudonym, kind)",
-        vec![],
-    )
-    .await?;
+    execute(db, include_str!("sql/signals_due_index.sql"), vec![]).await?;
     crate::import::transitions::analyze(db, "signal_due").await
 }
 
@@ -208,54 +164,41 @@ async fn apply(
 ) -> Result<Evaluated, DbErr> {
     let now = Utc::now();
     let (only, person) = persons.filter("signal.pseudonym");
-    let not_due = "NOT EXISTS (SELECT 1 FROM signal_due d WHERE d.pseudonym = signal.pseudonym AND d.kind = signal.kind)";
+    let only = [("only", only.as_str())];
     // The feed's row triggers are paused while the signals change (at a million signals they
     // took most of an import); `signal_changed` collects what changed, stamped at the end.
-    execute(db, "DROP TABLE IF EXISTS signal_changed", vec![]).await?;
-    execute(
-        db,
-        "CREATE TEMPORARY TABLE signal_changed (id BIGINT NOT NULL)",
-        vec![],
-    )
-    .await?;
+    db::drop_table_if_exists(db, "signal_changed").await?;
+    execute(db, include_str!("sql/signals_create_changed.sql"), vec![]).await?;
     change_stamp::pause(db, true).await?;
     execute(
         db,
-        &format!(
-            "INSERT INTO signal_changed (id) SELECT id FROM signal \
-             WHERE status <> 'RESOLVED' AND {not_due}{only}"
-        ),
+        &sql_template(include_str!("sql/signals_changed_no_longer_due.sql"), &only),
         person.clone(),
     )
     .await?;
     let resolved = execute(
         db,
-        &format!(
-            "UPDATE signal SET status = 'RESOLVED', resolved_on = ?, updated_at = ? {CHANGED}"
-        ),
+        include_str!("sql/signals_resolve.sql"),
         vec![today.into(), now.into()],
     )
     .await?;
     execute(
         db,
-        &format!("UPDATE signal SET dormant = FALSE WHERE dormant AND {not_due}{only}"),
+        &sql_template(include_str!("sql/signals_wake_dormant.sql"), &only),
         person.clone(),
     )
     .await?;
     let before = max_id(db).await?;
     execute(
         db,
-        "INSERT INTO signal (pseudonym, student_id, kind, status, raised_on, dormant, updated_at) \
-         SELECT d.pseudonym, d.student_id, d.kind, 'OPEN', ?, FALSE, ? FROM signal_due d \
-         WHERE NOT EXISTS (SELECT 1 FROM signal s WHERE s.pseudonym = d.pseudonym AND s.kind = d.kind \
-           AND (s.status <> 'RESOLVED' OR s.dormant))",
+        include_str!("sql/signals_raise.sql"),
         vec![today.into(), now.into()],
     )
     .await?;
     let raised = db
         .query_all_raw(statement(
             db.get_database_backend(),
-            "SELECT id FROM signal WHERE id > ? ORDER BY id",
+            include_str!("sql/signals_raised_since.sql"),
             vec![before.into()],
         ))
         .await?
@@ -264,45 +207,29 @@ async fn apply(
         .collect::<Result<Vec<i64>, DbErr>>()?;
     execute(
         db,
-        "INSERT INTO signal_changed (id) SELECT id FROM signal WHERE id > ?",
+        include_str!("sql/signals_changed_raised.sql"),
         vec![before.into()],
     )
     .await?;
     // Signals follow the person to their latest record (a roster row of a later year, say).
     execute(
         db,
-        &format!(
-            "INSERT INTO signal_changed (id) SELECT id FROM signal \
-             WHERE EXISTS (SELECT 1 FROM signal_latest l WHERE l.pseudonym = signal.pseudonym \
-             AND l.student_id <> signal.student_id){only}"
-        ),
+        &sql_template(include_str!("sql/signals_changed_moved.sql"), &only),
         person,
     )
     .await?;
-    execute(
-        db,
-        &format!(
-            "UPDATE signal SET student_id = (SELECT l.student_id FROM signal_latest l WHERE l.pseudonym = signal.pseudonym) \
-             {CHANGED} AND EXISTS (SELECT 1 FROM signal_latest l WHERE l.pseudonym = signal.pseudonym \
-             AND l.student_id <> signal.student_id)"
-        ),
-        vec![],
-    )
-    .await?;
+    execute(db, include_str!("sql/signals_follow_latest.sql"), vec![]).await?;
     change_stamp::pause(db, false).await?;
-    change_stamp::stamp_signals(db, "SELECT id FROM signal_changed").await?;
-    execute(db, "DROP TABLE signal_changed", vec![]).await?;
+    change_stamp::stamp_signals(db, include_str!("sql/signals_changed_ids.sql")).await?;
+    db::drop_table(db, "signal_changed").await?;
     Ok(Evaluated { raised, resolved })
 }
-
-/// The signals an evaluation changes: those in `signal_changed`.
-const CHANGED: &str = "WHERE id IN (SELECT id FROM signal_changed)";
 
 async fn max_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
     let row = db
         .query_one_raw(statement(
             db.get_database_backend(),
-            "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) AS n FROM signal",
+            include_str!("sql/signals_max_id.sql"),
             vec![],
         ))
         .await?;
@@ -351,7 +278,7 @@ pub async fn refresh_in(
     if matches!(persons, Persons::All) {
         execute(
             db,
-            "UPDATE signal_meta SET evaluated_on = ? WHERE id = 1",
+            include_str!("sql/signals_set_evaluated_on.sql"),
             vec![today.into()],
         )
         .await?;
@@ -365,7 +292,7 @@ async fn evaluated_on(db: &impl ConnectionTrait) -> Result<Option<NaiveDate>, Db
     let row = db
         .query_one_raw(statement(
             db.get_database_backend(),
-            "SELECT evaluated_on AS d FROM signal_meta WHERE id = 1",
+            include_str!("sql/signals_evaluated_on.sql"),
             vec![],
         ))
         .await?;

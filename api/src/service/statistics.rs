@@ -15,7 +15,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Value};
 use super::disclosure::{Cell, Disclosure, key_sum};
 use crate::{
     auth::Viewer,
-    db::{execute, placeholders, statement},
+    db::{drop_table, drop_table_if_exists, execute, placeholders, sql_template, statement},
     domain::{Leerweg, Profile, SchoolYear},
     error::AppResult,
 };
@@ -208,14 +208,15 @@ async fn query_groups(
         .collect();
     let group: Vec<&str> = dims.iter().map(|d| d.column()).collect();
     let select: Vec<String> = columns.into_iter().chain(sums).collect();
-    let mut sql = format!(
-        "SELECT {} FROM {table} {}",
-        select.join(", "),
-        resolved.where_clause()
+    let sql = sql_template(
+        include_str!("sql/statistics_groups.sql"),
+        &[
+            ("select", &select.join(", ")),
+            ("table", table),
+            ("where", &resolved.where_clause()),
+            ("group_by", &super::pipeline_stats::group_by(&group)),
+        ],
     );
-    if !group.is_empty() {
-        sql.push_str(&format!(" GROUP BY {}", group.join(", ")));
-    }
     let rows = db
         .query_all_raw(statement(
             db.get_database_backend(),
@@ -309,14 +310,9 @@ pub(crate) fn pupil_facts(condition: &str) -> String {
             )
         })
         .collect();
-    format!(
-        "SELECT s.region_id AS region_id, s.cohort AS cohort, s.school_id AS school_id, \
-         s.leerweg AS leerweg, s.profile AS profile, s.leerlab_id AS leerlab_id, \
-         t.school_id AS transition_school_id, t.crebo AS transition_crebo, \
-         t.level AS transition_level, {} \
-         FROM student s LEFT JOIN transition t ON t.student_id = s.id \
-         WHERE s.status = 'LEFT' {condition}",
-        measures.join(", ")
+    sql_template(
+        include_str!("sql/statistics_pupil_facts.sql"),
+        &[("measures", &measures.join(", ")), ("condition", condition)],
     )
 }
 
@@ -336,10 +332,13 @@ pub(crate) fn fact_measures() -> Vec<String> {
 /// ([`super::retention`]): a purged cohort's statistics stay what they were, however often
 /// they are computed again.
 static FACTS: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        "({} UNION ALL SELECT {FACT_KEYS}, {} FROM stats_purged_facts) facts",
-        pupil_facts(""),
-        fact_measures().join(", ")
+    sql_template(
+        include_str!("sql/statistics_facts.sql"),
+        &[
+            ("pupil_facts", &pupil_facts("")),
+            ("FACT_KEYS", FACT_KEYS),
+            ("measures", &fact_measures().join(", ")),
+        ],
     )
 });
 
@@ -413,27 +412,33 @@ async fn refresh_where(
     if values.is_empty() {
         return Ok(());
     }
-    execute(db, "DROP TABLE IF EXISTS stats_facts", vec![]).await?;
-    let copy = format!(
-        "CREATE TEMPORARY TABLE stats_facts AS SELECT * FROM {} WHERE {condition}",
-        FACTS.as_str()
+    drop_table_if_exists(db, "stats_facts").await?;
+    let copy = sql_template(
+        include_str!("sql/statistics_copy_facts.sql"),
+        &[("facts", FACTS.as_str()), ("condition", condition)],
     );
     execute(db, &copy, values.clone()).await?;
     let stored = stored_columns();
     let sums: Vec<String> = stored.iter().map(|m| format!("SUM({m})")).collect();
     for (table, keys) in CUBES {
         let keys = keys.join(", ");
-        let delete = format!("DELETE FROM {table} WHERE {condition}");
+        let delete = sql_template(
+            include_str!("sql/statistics_clear_cube.sql"),
+            &[("table", table), ("condition", condition)],
+        );
         execute(db, &delete, values.clone()).await?;
-        let insert = format!(
-            "INSERT INTO {table} ({keys}, {}) SELECT {keys}, {} FROM stats_facts GROUP BY {keys}",
-            stored.join(", "),
-            sums.join(", ")
+        let insert = sql_template(
+            include_str!("sql/statistics_fill_cube.sql"),
+            &[
+                ("table", table),
+                ("keys", &keys),
+                ("stored", &stored.join(", ")),
+                ("sums", &sums.join(", ")),
+            ],
         );
         execute(db, &insert, vec![]).await?;
     }
-    execute(db, "DROP TABLE stats_facts", vec![]).await?;
-    Ok(())
+    drop_table(db, "stats_facts").await
 }
 
 /// The `Profile` of a stored key, for GraphQL.

@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQuery
 
 use super::Db;
 use crate::{
-    db::{placeholders, statement},
+    db::{placeholders, sql_template, statement},
     service::{Page, PageArgs},
 };
 
@@ -79,10 +79,16 @@ fn page_sql(table: ChildTable, parents: usize, args: PageArgs, want_total: bool)
     } else {
         String::new()
     };
-    format!(
-        "SELECT * FROM (SELECT t.*, {number} AS page_row{total} FROM {name} t \
-         WHERE t.{parent} IN ({})) ranked WHERE page_row <= ? {past_cursor} ORDER BY id",
-        placeholders(parents)
+    sql_template(
+        include_str!("sql/pages_child_page.sql"),
+        &[
+            ("number", &number),
+            ("total", &total),
+            ("name", name),
+            ("parent", parent),
+            ("parents", &placeholders(parents)),
+            ("past_cursor", past_cursor),
+        ],
     )
 }
 
@@ -169,9 +175,13 @@ async fn count_children(
         return Ok(HashMap::new());
     }
     let ChildTable { name, parent } = table;
-    let sql = format!(
-        "SELECT {parent} AS parent, COUNT(*) AS n FROM {name} WHERE {parent} IN ({}) GROUP BY {parent}",
-        placeholders(parents.len())
+    let sql = sql_template(
+        include_str!("sql/pages_count_children.sql"),
+        &[
+            ("parent", parent),
+            ("name", name),
+            ("parents", &placeholders(parents.len())),
+        ],
     );
     let values = parents.iter().map(|&p| Value::from(p)).collect();
     let rows = db

@@ -1,0 +1,2 @@
+-- Waits for the advisory lock that serialises imports (PostgreSQL, bound natively). Parameter: the lock key.
+SELECT pg_advisory_lock($1)

@@ -1,0 +1,6 @@
+-- Inserts the staged roster rows that have no record for their pupil and school year yet.
+-- Pieces: the columns, the staged columns. Parameters: the run, the time.
+INSERT INTO student ({columns}, import_run, updated_at) SELECT {staged}, ?, ?
+FROM import_roster_stage st WHERE NOT EXISTS (
+  SELECT 1 FROM student t WHERE t.pseudonym = st.pseudonym AND t.school_year = st.school_year
+)

@@ -1,0 +1,2 @@
+-- The ids of the signals an evaluation changed, for the change feed's stamping.
+SELECT id FROM signal_changed
