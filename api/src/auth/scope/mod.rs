@@ -5,10 +5,12 @@
 //! - [`pupils`]: pupil records, applications and signals (re-exported here);
 //! - [`catalogue`]: regions, schools and leerlabs a caller manages, and the import runs it reads;
 //! - [`activities`]: drafts, and whose enrolment and attendance a caller records;
-//! - [`statistics`]: whose statistics a caller may ask for.
+//! - [`statistics`]: whose statistics a caller may ask for;
+//! - [`changes`]: which rows of the change feed a caller hears of.
 
 pub mod activities;
 pub mod catalogue;
+pub mod changes;
 mod pupils;
 pub mod statistics;
 
