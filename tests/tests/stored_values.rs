@@ -3,7 +3,7 @@
 //! none of the values, written behind the service's back, is an `INTERNAL` error that names
 //! neither the text nor the table, while the service goes on answering.
 
-use leerroute_tests::{TestApp, db_test, first_error_code};
+use leerroute_tests::{TestApp, db_test, first_error_code, small_region};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 
@@ -21,28 +21,10 @@ async fn stored(app: &TestApp, sql: &str) -> String {
     row.try_get_by_index(0).expect("text")
 }
 
-async fn region_with_schools(app: &TestApp) {
-    let admin = app.admin();
-    app.ok(
-        Some(&admin),
-        "mutation { createRegion(input: {code: \"AMS\", name: \"Amsterdam\"}) { region { id } } }",
-        json!({}),
-    )
-    .await;
-    for (brin, sector) in [("11AA", "VO"), ("22BB", "MBO")] {
-        app.ok(
-            Some(&admin),
-            "mutation($b: String!, $s: Sector!) { createSchool(input: {regionCode: \"AMS\", brin: $b, name: $b, sector: $s}) { school { id } } }",
-            json!({"b": brin, "s": sector}),
-        )
-        .await;
-    }
-}
-
 db_test!(
     enum_columns_store_the_texts_of_the_design,
     |app: TestApp| async move {
-        region_with_schools(&app).await;
+        small_region(&app, "AMS", "11AA", "22BB").await;
         assert_eq!(
             stored(&app, "SELECT sector FROM school WHERE brin = '22BB'").await,
             "MBO"
@@ -75,7 +57,7 @@ db_test!(
 db_test!(
     an_unknown_stored_text_is_an_internal_error_that_does_not_repeat_it,
     |app: TestApp| async move {
-        region_with_schools(&app).await;
+        small_region(&app, "AMS", "11AA", "22BB").await;
         app.db
             .execute_unprepared("UPDATE school SET sector = 'XQZ' WHERE brin = '22BB'")
             .await

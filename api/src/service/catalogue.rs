@@ -44,6 +44,29 @@ pub async fn school_by_brin(
         .await?)
 }
 
+/// The ids of the school a filter names and of its locations or colleges (a filter on an ROC
+/// covers its colleges), the school first; empty for an unknown BRIN, `None` without a BRIN.
+pub async fn school_with_locations(
+    db: &impl ConnectionTrait,
+    brin: Option<&str>,
+) -> AppResult<Option<Vec<i64>>> {
+    let Some(brin) = brin else {
+        return Ok(None);
+    };
+    let Some(school) = school_by_brin(db, brin).await? else {
+        return Ok(Some(Vec::new()));
+    };
+    let locations = school::Entity::find()
+        .filter(school::Column::ParentId.eq(school.id))
+        .all(db)
+        .await?;
+    Ok(Some(
+        std::iter::once(school.id)
+            .chain(locations.into_iter().map(|l| l.id))
+            .collect(),
+    ))
+}
+
 /// The region with `code`, or `NOT_FOUND` naming the input `field`.
 pub async fn require_region(
     db: &impl ConnectionTrait,

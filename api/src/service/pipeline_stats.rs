@@ -114,20 +114,6 @@ pub(super) struct Plan {
     pub(super) empty: bool,
 }
 
-/// The ids of a school and its locations or colleges; empty for an unknown BRIN.
-async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult<Vec<i64>> {
-    let Some(found) = catalogue::school_by_brin(db, brin).await? else {
-        return Ok(Vec::new());
-    };
-    let children = school::Entity::find()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|s| s.parent_id == Some(found.id))
-        .map(|s| s.id);
-    Ok(std::iter::once(found.id).chain(children).collect())
-}
-
 /// Scope (DESIGN.md sections 3, 4 and 4b): admin exact; school staff only with a filter naming
 /// their own school, exact only for vmbo staff whose `voSchoolBrin` is theirs; coordinator,
 /// integration and rmc their own region, protected.
@@ -149,14 +135,8 @@ async fn plan(
         Some(code) => Some(catalogue::region_by_code(db, code).await?.map(|r| r.id)),
         None => None,
     };
-    let vo = match &filter.vo_school_brin {
-        Some(brin) => Some(school_and_children(db, brin).await?),
-        None => None,
-    };
-    let mbo = match &filter.mbo_school_brin {
-        Some(brin) => Some(school_and_children(db, brin).await?),
-        None => None,
-    };
+    let vo = catalogue::school_with_locations(db, filter.vo_school_brin.as_deref()).await?;
+    let mbo = catalogue::school_with_locations(db, filter.mbo_school_brin.as_deref()).await?;
     let own = |ids: &Option<Vec<i64>>| {
         ids.as_ref()
             .and_then(|ids| ids.first())

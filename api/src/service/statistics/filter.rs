@@ -2,8 +2,7 @@
 //! DESIGN.md section 4: who may ask for which region's or school's figures, and who gets exact
 //! counts.
 
-use entity::school;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Value};
+use sea_orm::{ConnectionTrait, Value};
 
 use super::StatsFilter;
 use crate::{
@@ -72,20 +71,6 @@ impl Resolved {
     }
 }
 
-/// A school and its locations or colleges (a filter on an ROC covers its colleges).
-async fn school_and_children(db: &impl ConnectionTrait, brin: &str) -> AppResult<Vec<i64>> {
-    let Some(school) = catalogue::school_by_brin(db, brin).await? else {
-        return Ok(Vec::new());
-    };
-    let children = school::Entity::find()
-        .filter(school::Column::ParentId.eq(school.id))
-        .all(db)
-        .await?;
-    Ok(std::iter::once(school.id)
-        .chain(children.into_iter().map(|c| c.id))
-        .collect())
-}
-
 /// Applies the statistics scope of DESIGN.md: coordinator, integration and rmc see their own region,
 /// school_staff only statistics filtered to their own school, admin everything.
 pub(in crate::service) async fn resolve(
@@ -98,14 +83,8 @@ pub(in crate::service) async fn resolve(
         Some(code) => catalogue::region_by_code(db, code).await?.map(|r| r.id),
         None => None,
     };
-    let vo = match &filter.vo_school_brin {
-        Some(brin) => Some(school_and_children(db, brin).await?),
-        None => None,
-    };
-    let mbo = match &filter.mbo_school_brin {
-        Some(brin) => Some(school_and_children(db, brin).await?),
-        None => None,
-    };
+    let vo = catalogue::school_with_locations(db, filter.vo_school_brin.as_deref()).await?;
+    let mbo = catalogue::school_with_locations(db, filter.mbo_school_brin.as_deref()).await?;
     let named: Vec<&[i64]> = [&vo, &mbo]
         .into_iter()
         .flatten()
