@@ -4,25 +4,24 @@ use crate::documented;
 
 documented! {
     /// The roles of DESIGN.md section 3.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Role {
         /// No token.
-        Anonymous = "anonymous",
+        Anonymous => "anonymous",
         /// A pupil; `sub` is their student id, `school` their vmbo school.
-        Student = "student",
+        Student => "student",
         /// A (super)coach; `sub` is their person id.
-        Coach = "coach",
+        Coach => "coach",
         /// Staff of one school (`school` claim).
-        SchoolStaff = "school_staff",
+        SchoolStaff => "school_staff",
         /// A regional coordinator (Verbinder) of one region (`region` claim).
-        Coordinator = "coordinator",
+        Coordinator => "coordinator",
         /// An integration script's service account of one region (`region` claim).
-        Integration = "integration",
+        Integration => "integration",
         /// An RMC officer (Regionale Meld- en Coördinatiefunctie) of one region (`region` claim):
         /// works on the signals of that region's pupils.
-        Rmc = "rmc",
+        Rmc => "rmc",
         /// Functional administrator of the whole service.
-        Admin = "admin",
+        Admin => "admin",
     }
 }
 

@@ -4,51 +4,44 @@ use crate::documented;
 
 documented! {
     /// What vo and mbo do together.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum ActivityKind {
         /// An information session about mbo programmes.
-        InfoSession = "INFO_SESSION",
+        InfoSession => "INFO_SESSION",
         /// An exchange of pupils or students between vo and mbo.
-        Exchange = "EXCHANGE",
+        Exchange => "EXCHANGE",
         /// A sports day run by mbo students.
-        SportsDay = "SPORTS_DAY",
+        SportsDay => "SPORTS_DAY",
         /// A guest lesson, such as one by a budget coach.
-        GuestLesson = "GUEST_LESSON",
+        GuestLesson => "GUEST_LESSON",
         /// A visit to an mbo campus.
-        CampusVisit = "CAMPUS_VISIT",
+        CampusVisit => "CAMPUS_VISIT",
         /// mbo teachers visiting the vmbo school.
-        TeacherVisit = "TEACHER_VISIT",
+        TeacherVisit => "TEACHER_VISIT",
         /// A company challenge.
-        Challenge = "CHALLENGE",
+        Challenge => "CHALLENGE",
         /// An mbo elective (keuzedeel) open to vmbo pupils.
-        Elective = "ELECTIVE",
+        Elective => "ELECTIVE",
         /// Shadowing an mbo student for a day (meeloopdag).
-        Shadowing = "SHADOWING",
+        Shadowing => "SHADOWING",
         /// A camp or excursion.
-        Excursion = "EXCURSION",
+        Excursion => "EXCURSION",
     }
-}
 
-documented! {
     /// Where an activity stands: DRAFT → PUBLISHED → CANCELLED.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum ActivityStatus {
         /// Being prepared; visible only to those who may change it.
-        Draft = "DRAFT",
+        Draft => "DRAFT",
         /// Open to everyone; pupils may enrol.
-        Published = "PUBLISHED",
+        Published => "PUBLISHED",
         /// Called off (with a reason); still visible so that nobody turns up.
-        Cancelled = "CANCELLED",
+        Cancelled => "CANCELLED",
     }
-}
 
-documented! {
     /// Whether an enrolled pupil came.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Attendance {
         /// The pupil took part.
-        Present = "PRESENT",
+        Present => "PRESENT",
         /// The pupil did not come.
-        Absent = "ABSENT",
+        Absent => "ABSENT",
     }
 }

@@ -5,32 +5,28 @@ use crate::documented;
 
 documented! {
     /// The CSV formats of DESIGN.md section 4.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum ImportKind {
         /// `vo-leavers`: pupils leaving a vmbo school.
-        VoLeavers = "vo-leavers",
+        VoLeavers => "vo-leavers",
         /// `mbo-enrolments`: enrolments at an mbo school.
-        MboEnrolments = "mbo-enrolments",
+        MboEnrolments => "mbo-enrolments",
         /// `vo-pupils`: the roster of vmbo pupils in years 3 and 4.
-        VoPupils = "vo-pupils",
+        VoPupils => "vo-pupils",
         /// `mbo-applications`: applications to an mbo school.
-        MboApplications = "mbo-applications",
+        MboApplications => "mbo-applications",
     }
-}
 
-documented! {
     /// How far an import run got.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum RunStatus {
         /// The file has arrived; the run waits for the import before it (imports never interleave).
-        Queued = "queued",
+        Queued => "queued",
         /// Reading, checking and writing.
-        Running = "running",
+        Running => "running",
         /// Committed: the counts say what it did.
-        Done = "done",
+        Done => "done",
         /// The file had bad rows and nothing was written: see `errors`.
-        Refused = "refused",
+        Refused => "refused",
         /// An internal error, or the process running it stopped; nothing was written.
-        Failed = "failed",
+        Failed => "failed",
     }
 }

@@ -5,14 +5,55 @@ use crate::{Sector, documented};
 
 documented! {
     /// What kind of partnership a leerlab is.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum LeerlabKind {
         /// Programmes aligned on content only.
-        Leerlijn = "LEERLIJN",
+        Leerlijn => "LEERLIJN",
         /// A doorlopende leerroute under the Wet doorlopende leerroutes (vmbo year 3 to an mbo 2/3/4 diploma).
-        DoorlopendeLeerroute = "DOORLOPENDE_LEERROUTE",
+        DoorlopendeLeerroute => "DOORLOPENDE_LEERROUTE",
         /// A geïntegreerde leerroute (BB to mbo 2).
-        GeintegreerdeLeerroute = "GEINTEGREERDE_LEERROUTE",
+        GeintegreerdeLeerroute => "GEINTEGREERDE_LEERROUTE",
+    }
+
+    /// Where a leerlab stands.
+    pub enum LeerlabStatus {
+        /// Being prepared.
+        Planned => "PLANNED",
+        /// Pupils take part.
+        Running => "RUNNING",
+        /// No longer running.
+        Ended => "ENDED",
+    }
+
+    /// The side a school takes in a leerlab; it follows the school's sector.
+    pub enum PartnerRole {
+        /// The vmbo side.
+        Vo => "VO",
+        /// The mbo side.
+        Mbo => "MBO",
+    }
+
+    /// A team of a leerlab.
+    pub enum Team {
+        /// Runs the leerlab day to day.
+        ProjectTeam => "PROJECT_TEAM",
+        /// Board-level steering group.
+        SteeringGroup => "STEERING_GROUP",
+        /// Teachers and LOB staff who develop the route.
+        DevelopmentGroup => "DEVELOPMENT_GROUP",
+    }
+
+    /// A legal instrument of the Wet doorlopende leerroutes; each rests on a signed cooperation agreement.
+    pub enum LegalInstrument {
+        /// The vmbo exam spread over more than one year.
+        SpreadExam => "SPREAD_EXAM",
+        /// mbo parts taught and examined early.
+        EarlyMboParts => "EARLY_MBO_PARTS",
+        /// One joint PTA/OER.
+        JointPtaOer => "JOINT_PTA_OER",
+        /// Team authority (teambevoegdheid).
+        TeamAuthority => "TEAM_AUTHORITY",
+        /// One teaching-time norm for the whole route.
+        SingleTeachingTimeNorm => "SINGLE_TEACHING_TIME_NORM",
     }
 }
 
@@ -23,65 +64,11 @@ impl LeerlabKind {
     }
 }
 
-documented! {
-    /// Where a leerlab stands.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum LeerlabStatus {
-        /// Being prepared.
-        Planned = "PLANNED",
-        /// Pupils take part.
-        Running = "RUNNING",
-        /// No longer running.
-        Ended = "ENDED",
-    }
-}
-
-documented! {
-    /// The side a school takes in a leerlab; it follows the school's sector.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PartnerRole {
-        /// The vmbo side.
-        Vo = "VO",
-        /// The mbo side.
-        Mbo = "MBO",
-    }
-}
-
 impl From<Sector> for PartnerRole {
     fn from(sector: Sector) -> Self {
         match sector {
             Sector::Vo => PartnerRole::Vo,
             Sector::Mbo => PartnerRole::Mbo,
         }
-    }
-}
-
-documented! {
-    /// A team of a leerlab.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum Team {
-        /// Runs the leerlab day to day.
-        ProjectTeam = "PROJECT_TEAM",
-        /// Board-level steering group.
-        SteeringGroup = "STEERING_GROUP",
-        /// Teachers and LOB staff who develop the route.
-        DevelopmentGroup = "DEVELOPMENT_GROUP",
-    }
-}
-
-documented! {
-    /// A legal instrument of the Wet doorlopende leerroutes; each rests on a signed cooperation agreement.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum LegalInstrument {
-        /// The vmbo exam spread over more than one year.
-        SpreadExam = "SPREAD_EXAM",
-        /// mbo parts taught and examined early.
-        EarlyMboParts = "EARLY_MBO_PARTS",
-        /// One joint PTA/OER.
-        JointPtaOer = "JOINT_PTA_OER",
-        /// Team authority (teambevoegdheid).
-        TeamAuthority = "TEAM_AUTHORITY",
-        /// One teaching-time norm for the whole route.
-        SingleTeachingTimeNorm = "SINGLE_TEACHING_TIME_NORM",
     }
 }

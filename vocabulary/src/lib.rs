@@ -63,30 +63,30 @@ impl std::fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
-/// Declares an enum of unit variants and implements [`Documented`] for it.
+/// Declares enums of unit variants, each `Copy, Clone, Debug, PartialEq, Eq, Hash` (plus what a
+/// `#[derive(…)]` adds), and implements [`Documented`] for each.
 ///
-/// Written `Value = "TEXT"`, each value also gets its stored text: the enum then has `ALL`,
+/// Written `Value => "TEXT"`, each value also gets its stored text: the enum then has `ALL`,
 /// `as_str` and `parse`, and is a sea-orm value type stored as that text, so that a table
 /// model's column can have the enum's type.
 #[macro_export]
 macro_rules! documented {
-    (
-        $(#[doc = $doc:literal])*
-        #[derive($($derive:path),* $(,)?)]
-        $vis:vis enum $name:ident {
-            $($(#[doc = $value_doc:literal])* $value:ident = $text:literal),+ $(,)?
-        }
-    ) => {
+    (@enum [$($doc:literal)*] [$($derive:path),*] [$(#[$extra:meta])*]
+        $vis:vis $name:ident { $([$($value_doc:literal)*] $value:ident),+ }) => {
         $(#[doc = $doc])*
-        #[derive($($derive),*)]
-        #[derive(sea_orm::DeriveValueType)]
-        #[sea_orm(value_type = "String", from_str = "Self::from_stored", to_str = "vocabulary::StoredAsText::stored_text")]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash $(, $derive)*)]
+        $(#[$extra])*
         $vis enum $name {
             $($(#[doc = $value_doc])* $value),+
         }
 
-        $crate::documented!(@documented $name { $([$($value_doc)*] $value),+ } $($doc)*);
-
+        impl $crate::Documented for $name {
+            const DOC: &'static [&'static str] = &[$($doc),*];
+            const VALUES: &'static [(Self, &'static str, &'static [&'static str])] =
+                &[$(($name::$value, stringify!($value), &[$($value_doc),*])),+];
+        }
+    };
+    (@stored $name:ident { $($value:ident => $text:literal),+ }) => {
         impl $crate::StoredAsText for $name {
             fn stored_text(&self) -> &'static str {
                 self.as_str()
@@ -115,34 +115,37 @@ macro_rules! documented {
                 match text { $($text => Some($name::$value),)+ _ => None }
             }
 
-            /// Reads a stored text (for the sea-orm value type); anything else is a database written by something else.
+            /// Reads a stored text (for the sea-orm value type); anything else is a database
+            /// written by something else.
             fn from_stored(text: &str) -> Result<Self, $crate::UnknownValue> {
                 Self::parse(text).ok_or_else(<Self as $crate::StoredAsText>::unknown)
             }
         }
     };
-    (
+    ($(
         $(#[doc = $doc:literal])*
-        #[derive($($derive:path),* $(,)?)]
+        $(#[derive($($derive:path),+ $(,)?)])?
+        $vis:vis enum $name:ident {
+            $($(#[doc = $value_doc:literal])* $value:ident => $text:literal),+ $(,)?
+        }
+    )+) => {$(
+        $crate::documented!(@enum [$($doc)*] [$($($derive),+)?] [
+            #[derive(sea_orm::DeriveValueType)]
+            #[sea_orm(value_type = "String", from_str = "Self::from_stored", to_str = "vocabulary::StoredAsText::stored_text")]
+        ] $vis $name { $([$($value_doc)*] $value),+ });
+        $crate::documented!(@stored $name { $($value => $text),+ });
+    )+};
+    ($(
+        $(#[doc = $doc:literal])*
+        $(#[derive($($derive:path),+ $(,)?)])?
         $vis:vis enum $name:ident {
             $($(#[doc = $value_doc:literal])* $value:ident),+ $(,)?
         }
-    ) => {
-        $(#[doc = $doc])*
-        #[derive($($derive),*)]
-        $vis enum $name {
-            $($(#[doc = $value_doc])* $value),+
-        }
-
-        $crate::documented!(@documented $name { $([$($value_doc)*] $value),+ } $($doc)*);
-    };
-    (@documented $name:ident { $([$($value_doc:literal)*] $value:ident),+ } $($doc:literal)*) => {
-        impl $crate::Documented for $name {
-            const DOC: &'static [&'static str] = &[$($doc),*];
-            const VALUES: &'static [(Self, &'static str, &'static [&'static str])] =
-                &[$(($name::$value, stringify!($value), &[$($value_doc),*])),+];
-        }
-    };
+    )+) => {$(
+        $crate::documented!(@enum [$($doc)*] [$($($derive),+)?] [] $vis $name {
+            $([$($value_doc)*] $value),+
+        });
+    )+};
 }
 
 #[cfg(test)]

@@ -5,27 +5,102 @@ use crate::documented;
 
 documented! {
     /// Whether a school is secondary (vo, including vmbo) or vocational (mbo).
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Sector {
         /// Secondary school (voortgezet onderwijs), including vmbo.
-        Vo = "VO",
+        Vo => "VO",
         /// Vocational college (middelbaar beroepsonderwijs): a ROC or one of its colleges.
-        Mbo = "MBO",
+        Mbo => "MBO",
     }
-}
 
-documented! {
     /// A vmbo track.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Leerweg {
         /// Basisberoepsgerichte leerweg.
-        Bb = "BB",
+        Bb => "BB",
         /// Kaderberoepsgerichte leerweg.
-        Kb = "KB",
+        Kb => "KB",
         /// Gemengde leerweg.
-        Gl = "GL",
+        Gl => "GL",
         /// Theoretische leerweg.
-        Tl = "TL",
+        Tl => "TL",
+    }
+
+    /// A vmbo profile (profiel). GraphQL names replace `&` and mixed case; `code` gives the official spelling.
+    pub enum Profile {
+        /// Bouwen, wonen en interieur (`BWI`).
+        Bwi => "BWI",
+        /// Dienstverlening en producten (`D&P`).
+        Dp => "D&P",
+        /// Economie en ondernemen (`E&O`).
+        Eo => "E&O",
+        /// Groen (`GR`).
+        Gr => "GR",
+        /// Horeca, bakkerij en recreatie (`HBR`).
+        Hbr => "HBR",
+        /// Maritiem en techniek (`MaT`).
+        Mat => "MaT",
+        /// Media, vormgeving en ICT (`MVI`).
+        Mvi => "MVI",
+        /// Mobiliteit en transport (`M&T`).
+        Mt => "M&T",
+        /// Produceren, installeren en energie (`PIE`).
+        Pie => "PIE",
+        /// Zorg en welzijn (`Z&W`).
+        Zw => "Z&W",
+    }
+
+    /// What a person does at their school.
+    pub enum PersonFunction {
+        /// Teacher.
+        Teacher => "TEACHER",
+        /// Career orientation and guidance (LOB) staff.
+        LobStaff => "LOB_STAFF",
+        /// Project lead.
+        ProjectLead => "PROJECT_LEAD",
+        /// Coach (may be a pupil's supercoach).
+        Coach => "COACH",
+        /// Coordinator or Verbinder.
+        Coordinator => "COORDINATOR",
+        /// Manager or board member.
+        Manager => "MANAGER",
+        /// Anything else.
+        Other => "OTHER",
+    }
+
+    /// What became of an mbo enrolment.
+    pub enum EnrolmentStatus {
+        /// Still enrolled.
+        Enrolled => "enrolled",
+        /// Switched to another programme or school.
+        Switched => "switched",
+        /// Left without a diploma.
+        DroppedOut => "dropped_out",
+        /// Obtained the diploma.
+        Graduated => "graduated",
+    }
+
+    /// Something a pupil says they need help with (self-evaluation).
+    #[derive(PartialOrd, Ord)]
+    pub enum Need {
+        /// Getting and using DigiD.
+        Digid => "DIGID",
+        /// Money: paying bills, a budget.
+        Finances => "FINANCES",
+        /// DUO: student finance, travel product.
+        Duo => "DUO",
+        /// Making and keeping appointments.
+        Appointments => "APPOINTMENTS",
+        /// Planning work and time.
+        Planning => "PLANNING",
+        /// Study skills.
+        StudySkills => "STUDY_SKILLS",
+        /// Finding or doing an internship.
+        Internship => "INTERNSHIP",
+        /// Choosing a programme.
+        StudyChoice => "STUDY_CHOICE",
+        /// Feeling well.
+        Wellbeing => "WELLBEING",
+        /// Something else (see the comment).
+        Other => "OTHER",
     }
 }
 
@@ -37,95 +112,5 @@ impl Leerweg {
             Leerweg::Kb => 3,
             Leerweg::Gl | Leerweg::Tl => 4,
         }
-    }
-}
-
-documented! {
-    /// A vmbo profile (profiel). GraphQL names replace `&` and mixed case; `code` gives the official spelling.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum Profile {
-        /// Bouwen, wonen en interieur (`BWI`).
-        Bwi = "BWI",
-        /// Dienstverlening en producten (`D&P`).
-        Dp = "D&P",
-        /// Economie en ondernemen (`E&O`).
-        Eo = "E&O",
-        /// Groen (`GR`).
-        Gr = "GR",
-        /// Horeca, bakkerij en recreatie (`HBR`).
-        Hbr = "HBR",
-        /// Maritiem en techniek (`MaT`).
-        Mat = "MaT",
-        /// Media, vormgeving en ICT (`MVI`).
-        Mvi = "MVI",
-        /// Mobiliteit en transport (`M&T`).
-        Mt = "M&T",
-        /// Produceren, installeren en energie (`PIE`).
-        Pie = "PIE",
-        /// Zorg en welzijn (`Z&W`).
-        Zw = "Z&W",
-    }
-}
-
-documented! {
-    /// What a person does at their school.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum PersonFunction {
-        /// Teacher.
-        Teacher = "TEACHER",
-        /// Career orientation and guidance (LOB) staff.
-        LobStaff = "LOB_STAFF",
-        /// Project lead.
-        ProjectLead = "PROJECT_LEAD",
-        /// Coach (may be a pupil's supercoach).
-        Coach = "COACH",
-        /// Coordinator or Verbinder.
-        Coordinator = "COORDINATOR",
-        /// Manager or board member.
-        Manager = "MANAGER",
-        /// Anything else.
-        Other = "OTHER",
-    }
-}
-
-documented! {
-    /// What became of an mbo enrolment.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-    pub enum EnrolmentStatus {
-        /// Still enrolled.
-        Enrolled = "enrolled",
-        /// Switched to another programme or school.
-        Switched = "switched",
-        /// Left without a diploma.
-        DroppedOut = "dropped_out",
-        /// Obtained the diploma.
-        Graduated = "graduated",
-    }
-}
-
-documented! {
-    /// Something a pupil says they need help with (self-evaluation).
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-    pub enum Need {
-        /// Getting and using DigiD.
-        Digid = "DIGID",
-        /// Money: paying bills, a budget.
-        Finances = "FINANCES",
-        /// DUO: student finance, travel product.
-        Duo = "DUO",
-        /// Making and keeping appointments.
-        Appointments = "APPOINTMENTS",
-        /// Planning work and time.
-        Planning = "PLANNING",
-        /// Study skills.
-        StudySkills = "STUDY_SKILLS",
-        /// Finding or doing an internship.
-        Internship = "INTERNSHIP",
-        /// Choosing a programme.
-        StudyChoice = "STUDY_CHOICE",
-        /// Feeling well.
-        Wellbeing = "WELLBEING",
-        /// Something else (see the comment).
-        Other = "OTHER",
     }
 }

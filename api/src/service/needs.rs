@@ -18,7 +18,6 @@ use crate::{
 
 vocabulary::documented! {
     /// A dimension to group needs by.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum NeedsDimension {
         /// The school year the pupil left vmbo.
         Cohort,

@@ -25,7 +25,6 @@ use crate::{
 
 vocabulary::documented! {
     /// A dimension to group `pipelineStats` by.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum PipelineDimension {
         /// The pupil's vmbo school.
         VoSchool,

@@ -28,7 +28,6 @@ pub use measure::Measure;
 
 vocabulary::documented! {
     /// A dimension to group transition statistics by.
-    #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
     pub enum Dimension {
         /// The school year the pupil left vmbo.
         Cohort,
