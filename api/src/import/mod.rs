@@ -48,7 +48,7 @@ pub use vo_pupils::COLUMNS as ROSTER_COLUMNS;
 
 use crate::{
     audit,
-    auth::{Role, Viewer},
+    auth::{Role, Viewer, scope},
     db,
     error::{AppError, AppResult},
     ids,
@@ -221,10 +221,10 @@ async fn locked(
     let mut errors = outcome.errors;
     let mut error_count = outcome.error_count;
     if outcome.header_ok {
-        let allowed = (job.viewer.role() == Role::SchoolStaff).then_some(&job.viewer.school_ids);
+        let allowed = scope::import_schools(&job.viewer);
         for found in [
             write::duplicates(&txn, target, &outcome.suspected_duplicates, LISTED_ERRORS).await?,
-            write::takeovers(&txn, target, allowed.map(Vec::as_slice), LISTED_ERRORS).await?,
+            write::takeovers(&txn, target, allowed, LISTED_ERRORS).await?,
         ] {
             errors.extend(found.errors);
             error_count += found.count;
@@ -428,8 +428,7 @@ async fn load_lookups(
             (l.code, info)
         })
         .collect();
-    let allowed_schools =
-        (viewer.role() == Role::SchoolStaff).then(|| viewer.school_ids.iter().copied().collect());
+    let allowed_schools = scope::import_schools(viewer).map(|ids| ids.iter().copied().collect());
     Ok(Lookups {
         schools,
         leerlabs,

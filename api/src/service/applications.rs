@@ -20,7 +20,7 @@ use crate::{
     auth::{
         Role, Viewer,
         policy::ensure,
-        scope::{applications as scope, persons_at},
+        scope::{applications as scope, persons_at, records_applications_of},
     },
     db,
     domain::{
@@ -161,7 +161,7 @@ pub async fn record(
         .await?
         .filter(|s| s.sector == Sector::Mbo)
         .ok_or_else(|| AppError::not_found_in("schoolBrin", "no mbo school has this BRIN"))?;
-    ensure(viewer.is_admin() || viewer.covers_school(school.id))?;
+    ensure(records_applications_of(viewer, school.id))?;
     if !valid_pgn(&input.pgn) {
         return Err(AppError::bad_input(
             "pgn",
@@ -228,7 +228,7 @@ pub async fn update_status(
     ensure(matches!(viewer.role(), Role::Admin | Role::SchoolStaff))?;
     let found = application::Entity::find_by_id(id).one(db).await?;
     let current = match found {
-        Some(found) if viewer.is_admin() || viewer.covers_school(found.school_id) => found,
+        Some(found) if records_applications_of(viewer, found.school_id) => found,
         None if viewer.is_admin() => return Err(AppError::not_found("no such application")),
         _ => return Err(AppError::Forbidden),
     };

@@ -14,7 +14,7 @@ use sea_orm::{
 
 use crate::{
     audit::{self, Sealed},
-    auth::{Role, Viewer, policy::ensure},
+    auth::{Role, Viewer, policy::ensure, scope},
     db,
     error::{AppError, AppResult},
     service::pupils::student_target,
@@ -78,7 +78,7 @@ pub async fn link_identity(
     }
     let record = student::Entity::find_by_id(student_id).one(db).await?;
     let record = match record {
-        Some(r) if viewer.covers_school(r.school_id) => r,
+        Some(r) if scope::manages_record(viewer, r.school_id) => r,
         None if viewer.is_admin() => return Err(AppError::not_found("no such student")),
         _ => return Err(AppError::Forbidden),
     };
@@ -94,7 +94,7 @@ pub async fn link_identity(
             let linked = student::Entity::find_by_id(link.student_id)
                 .one(&txn)
                 .await?;
-            ensure(linked.is_none_or(|l| viewer.covers_school(l.school_id)))?;
+            ensure(linked.is_none_or(|l| scope::manages_record(viewer, l.school_id)))?;
             let mut active: identity_link::ActiveModel = link.into();
             active.student_id = Set(record.id);
             active.linked_by = Set(viewer.subject());

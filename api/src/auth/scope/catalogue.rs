@@ -47,3 +47,10 @@ pub fn import_runs(viewer: &Viewer) -> Condition {
         _ => Condition::all().add(import_run::Column::Id.lt(0)),
     }
 }
+
+/// The schools whose records an import by `viewer` may write: their own for school staff;
+/// `None` (any school) for admin and the command line. A row of another school's pupil is
+/// refused, so no upload takes a pupil over.
+pub fn import_schools(viewer: &Viewer) -> Option<&[i64]> {
+    (viewer.role() == Role::SchoolStaff).then_some(viewer.school_ids.as_slice())
+}

@@ -14,5 +14,5 @@ pub mod changes;
 mod pupils;
 pub mod statistics;
 
-pub use catalogue::{can_manage_school, import_runs};
+pub use catalogue::{can_manage_school, import_runs, import_schools};
 pub use pupils::*;

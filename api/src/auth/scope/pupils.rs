@@ -345,3 +345,14 @@ pub async fn may_work_on_signal(
         _ => false,
     })
 }
+
+/// Who manages a pupil record (links a login to it, assigns its coach): staff of the record's
+/// school, or admin.
+pub fn manages_record(viewer: &Viewer, record_school_id: i64) -> bool {
+    viewer.covers_school(record_school_id)
+}
+
+/// Who records and updates a school's applications: its own staff, or admin.
+pub fn records_applications_of(viewer: &Viewer, school_id: i64) -> bool {
+    viewer.covers_school(school_id)
+}
