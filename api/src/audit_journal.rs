@@ -18,11 +18,23 @@ use std::{
 
 use entity::audit_event;
 use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, SqlxSqliteConnector,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, SqlxSqliteConnector,
+    sea_query::Query,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
+
+/// A journalled read as stored.
+#[derive(FromQueryResult)]
+struct JournalRow {
+    id: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    request_id: String,
+    subject: Option<String>,
+    role: String,
+    action: String,
+    target: String,
+}
 
 /// Rows moved per transaction: one short hold of the main lock.
 const MOVE_BATCH: u64 = 2000;
@@ -122,27 +134,39 @@ async fn move_all(main: &DatabaseConnection, journal: &Journal) -> Result<(), Db
     let _moving = journal.moving.lock().await;
     let journal = &journal.db;
     loop {
+        // As the journal holds them, the role as text: a row this version cannot read must
+        // not hold up the rows behind it.
         let rows = audit_event::Entity::find()
             .order_by_asc(audit_event::Column::Id)
             .limit(MOVE_BATCH)
+            .into_model::<JournalRow>()
             .all(journal)
             .await?;
         let Some(last) = rows.last().map(|r| r.id) else {
             return Ok(());
         };
         let moved = rows.len() as u64;
+        let mut insert = Query::insert();
+        insert.into_table(audit_event::Entity).columns([
+            audit_event::Column::At,
+            audit_event::Column::RequestId,
+            audit_event::Column::Subject,
+            audit_event::Column::Role,
+            audit_event::Column::Action,
+            audit_event::Column::Target,
+        ]);
+        for r in rows {
+            insert.values_panic([
+                r.at.into(),
+                r.request_id.into(),
+                r.subject.into(),
+                r.role.into(),
+                r.action.into(),
+                r.target.into(),
+            ]);
+        }
         let txn = crate::db::begin_write(main).await?;
-        audit_event::Entity::insert_many(rows.into_iter().map(|r| audit_event::ActiveModel {
-            id: NotSet,
-            at: Set(r.at),
-            request_id: Set(r.request_id),
-            subject: Set(r.subject),
-            role: Set(r.role),
-            action: Set(r.action),
-            target: Set(r.target),
-        }))
-        .exec(&txn)
-        .await?;
+        txn.execute(&insert).await?;
         txn.commit().await?;
         audit_event::Entity::delete_many()
             .filter(audit_event::Column::Id.lte(last))

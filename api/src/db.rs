@@ -265,8 +265,9 @@ pub fn placeholders(n: usize) -> String {
 
 /// The text of a `.sql` template with each `{name}` filled by its piece from `pieces`, in one
 /// pass (a piece's own braces are never filled again). Pieces are fixed SQL only: a table, a
-/// column, a fragment with `?` binds; a user's value is always a bind, never a piece. Debug
-/// builds panic on a placeholder left unfilled and on a piece the template does not name.
+/// column, a fragment with `?` binds; a user's value is always a bind, never a piece. Panics on
+/// a placeholder left unfilled and on a piece the template does not name: a mistake of ours, which
+/// must not silently drop a condition.
 pub fn sql_template(template: &str, pieces: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 64);
     let mut used = vec![false; pieces.len()];
@@ -288,7 +289,7 @@ pub fn sql_template(template: &str, pieces: &[(&str, &str)]) -> String {
                 rest = &after[name_len + 1..];
             }
             None => {
-                debug_assert!(
+                assert!(
                     name.is_empty() || !after[name_len..].starts_with('}'),
                     "SQL template placeholder {{{name}}} is not filled"
                 );
@@ -299,7 +300,7 @@ pub fn sql_template(template: &str, pieces: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     for ((name, _), used) in pieces.iter().zip(used) {
-        debug_assert!(used, "SQL template has no placeholder {{{name}}}");
+        assert!(used, "SQL template has no placeholder {{{name}}}");
     }
     out
 }
@@ -357,15 +358,50 @@ mod tests {
         );
     }
 
+    /// Every `.sql` file: its comments hold no `?` (they would be counted and numbered as
+    /// binds) and no braces (a piece's name), and it holds one statement.
     #[test]
-    #[cfg(debug_assertions)]
+    fn sql_files_keep_binds_and_pieces_out_of_their_comments() {
+        let mut files = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut checked = 0;
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "sql") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for line in text.lines().filter(|l| l.trim_start().starts_with("--")) {
+                assert!(
+                    !line.contains(['?', '{', '}']),
+                    "{}: {line}",
+                    path.display()
+                );
+            }
+            let code: String = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect();
+            assert!(
+                !code.contains(';'),
+                "{}: more than one statement",
+                path.display()
+            );
+            assert!(text.ends_with('\n'), "{}: no final newline", path.display());
+            checked += 1;
+        }
+        assert!(checked > 100, "only {checked} .sql files found");
+    }
+
+    #[test]
     #[should_panic(expected = "is not filled")]
     fn templates_refuse_an_unfilled_placeholder() {
         sql_template("SELECT {col} FROM {table}", &[("col", "c")]);
     }
 
     #[test]
-    #[cfg(debug_assertions)]
     #[should_panic(expected = "has no placeholder")]
     fn templates_refuse_a_piece_they_do_not_name() {
         sql_template("SELECT c FROM t", &[("only", "")]);

@@ -156,7 +156,7 @@ pub async fn refused(
 ) -> Result<(), DbErr> {
     let listed = serde_json::to_string(errors).unwrap_or_else(|_| "[]".to_owned());
     import_run::Entity::update_many()
-        .col_expr(import_run::Column::Status, Expr::value("refused"))
+        .col_expr(import_run::Column::Status, Expr::value(RunStatus::Refused))
         .col_expr(import_run::Column::Rows, Expr::value(rows as i64))
         .col_expr(import_run::Column::ErrorCount, Expr::value(count as i64))
         .col_expr(import_run::Column::Errors, Expr::value(listed))

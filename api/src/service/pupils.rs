@@ -20,7 +20,7 @@ use crate::{
     db,
     domain::{
         EnrolmentStatus, Leerweg, Need, PersonFunction, Profile, SchoolYear, TextList,
-        pipeline::StudentStatus,
+        pipeline::{SignalStatus, StudentStatus},
     },
     error::{AppError, AppResult},
 };
@@ -125,7 +125,7 @@ pub async fn list_students(
         let signalled = entity::signal::Entity::find()
             .select_only()
             .column(entity::signal::Column::Pseudonym)
-            .filter(entity::signal::Column::Status.ne("RESOLVED"))
+            .filter(entity::signal::Column::Status.ne(SignalStatus::Resolved))
             .into_query();
         condition = condition.add(if has {
             student::Column::Pseudonym.in_subquery(signalled)

@@ -13,7 +13,7 @@ use crate::auth::{Role, Viewer};
 use crate::{
     domain::{
         SchoolYear,
-        pipeline::{ApplicationStatus, StudentStatus},
+        pipeline::{ApplicationStatus, SignalStatus, StudentStatus},
     },
     error::AppResult,
 };
@@ -220,7 +220,7 @@ pub fn rmc_persons(region: i64, today: NaiveDate) -> SelectStatement {
         .filter(signal::Column::StudentId.in_subquery(in_region))
         .filter(
             Condition::any()
-                .add(signal::Column::Status.ne("RESOLVED"))
+                .add(signal::Column::Status.ne(SignalStatus::Resolved))
                 .add(signal::Column::ResolvedOn.gte(today - Duration::days(90))),
         )
         .into_query()
@@ -349,10 +349,11 @@ pub async fn may_work_on_signal(
 /// Who manages a pupil record (links a login to it, assigns its coach): staff of the record's
 /// school, or admin.
 pub fn manages_record(viewer: &Viewer, record_school_id: i64) -> bool {
-    viewer.covers_school(record_school_id)
+    matches!(viewer.role(), Role::Admin | Role::SchoolStaff)
+        && viewer.covers_school(record_school_id)
 }
 
 /// Who records and updates a school's applications: its own staff, or admin.
 pub fn records_applications_of(viewer: &Viewer, school_id: i64) -> bool {
-    viewer.covers_school(school_id)
+    matches!(viewer.role(), Role::Admin | Role::SchoolStaff) && viewer.covers_school(school_id)
 }
