@@ -18,7 +18,10 @@ use sea_orm::{
 use super::{Page, activity as activities, import_runs};
 use crate::{
     audit::{PupilData, Read, Sealed},
-    auth::{Role, Viewer, scope},
+    auth::{
+        Role, Viewer,
+        scope::{self, changes::e},
+    },
     db,
     error::{AppError, AppResult},
     ids,
@@ -74,10 +77,6 @@ pub fn parse_version(field: &str, text: &str) -> AppResult<i64> {
         .ok()
         .filter(|v| *v >= 0)
         .ok_or_else(|| AppError::bad_input(field, "a change version: a decimal integer, 0 or more"))
-}
-
-fn e(column: &str) -> Expr {
-    Expr::col((Alias::new("e"), Alias::new(column)))
 }
 
 fn of_type(ty: &str, ids: SelectStatement) -> Condition {

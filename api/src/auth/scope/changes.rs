@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// A column of the feed's `change_entry` rows (`e`).
-fn e(column: &str) -> Expr {
+pub(crate) fn e(column: &str) -> Expr {
     Expr::col((Alias::new("e"), Alias::new(column)))
 }
 
