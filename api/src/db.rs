@@ -305,17 +305,31 @@ pub fn sql_template(template: &str, pieces: &[(&str, &str)]) -> String {
     out
 }
 
-/// Runs a raw statement that returns no rows.
+/// Runs a raw statement that returns no rows. At trace level (`RUST_LOG=leerroute::db=trace`)
+/// logs how long it took, with the start of its code, to find a slow one in an import.
 pub async fn execute(
     db: &impl ConnectionTrait,
     sql: &str,
     values: Vec<Value>,
 ) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
-    Ok(db
+    let started = std::time::Instant::now();
+    let rows = db
         .execute_raw(statement(backend, sql, values))
         .await?
-        .rows_affected())
+        .rows_affected();
+    if tracing::enabled!(tracing::Level::TRACE) {
+        let code = sql.lines().filter(|l| !l.trim_start().starts_with("--"));
+        let code: String = code
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .take(140)
+            .collect();
+        let seconds = started.elapsed().as_secs_f64();
+        tracing::trace!(seconds, rows, code, "statement done");
+    }
+    Ok(rows)
 }
 
 /// Drops a work table (a temporary table of an import, an evaluation or a refresh).

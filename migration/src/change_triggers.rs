@@ -428,10 +428,10 @@ pub const PAUSED_SETTING: &str = "leerroute.changes_paused";
 /// The statements that record, at `version`, what an import wrote while the triggers were
 /// paused: the records of `table` that carry `import_run = run` (created or updated by it) as
 /// changed in their current region, and every record, application and signal of their persons
-/// bumped (the transitions of a leaver are a part of the pupil's record; a person's scope may
+/// (`persons`, a subquery of pseudonyms) bumped (the transitions of a leaver are a part of the pupil's record; a person's scope may
 /// have changed). A superset of what the row triggers would have recorded: a bump only makes
 /// the feed deliver a record's current state again.
-pub fn import_sql(d: Dialect, table: &str, run: i64, version: &str) -> Vec<String> {
+pub fn import_sql(d: Dialect, table: &str, run: i64, persons: &str, version: &str) -> Vec<String> {
     let mut statements = Vec::new();
     let ids = format!("SELECT id FROM {table} WHERE import_run = {run}");
     if let Some(node) = NODES.iter().find(|n| n.table == table) {
@@ -452,23 +452,22 @@ pub fn import_sql(d: Dialect, table: &str, run: i64, version: &str) -> Vec<Strin
             version,
         ));
     }
-    let persons = format!("SELECT pseudonym FROM {table} WHERE import_run = {run}");
-    statements.extend(bump_persons_at(&persons, version));
+    statements.extend(bump_persons_at(persons, version));
     statements
 }
 
 /// The statements that record, at `version`, the signals `ids` (a subquery) selects, which a
 /// signal evaluation raised or changed while the triggers were paused: each in its region, and
-/// every record, application and signal of their persons bumped, as the row triggers would.
-pub fn signals_sql(ids: &str, version: &str) -> Vec<String> {
+/// every record, application and signal of their persons `persons` (a subquery of pseudonyms,
+/// which the caller keeps: the same persons, looked up once) bumped, as the row triggers would.
+pub fn signals_sql(ids: &str, persons: &str, version: &str) -> Vec<String> {
     let node = node("Signal").expect("signals are in the feed");
     let mut statements = vec![upsert_at(
         node,
         &format!("signal r WHERE r.id IN ({ids})"),
         version,
     )];
-    let persons = format!("SELECT pseudonym FROM signal WHERE id IN ({ids})");
-    statements.extend(bump_persons_at(&persons, version));
+    statements.extend(bump_persons_at(persons, version));
     statements
 }
 

@@ -53,7 +53,7 @@ use crate::{
     error::{AppError, AppResult},
     ids,
     pseudonym::Pseudonymiser,
-    service::{change_stamp, disclosure::RecordKeys},
+    service::{change_stamp, disclosure::RecordKeys, signals::Persons},
 };
 
 /// Bad rows listed in an error; the count covers all of them.
@@ -242,8 +242,12 @@ async fn locked(
     phases.done("write");
     let derived = format.after_write(&txn, run).await?;
     phases.done("transitions");
+    let written_persons = Persons::of_import(&txn, target.table, run).await?;
     change_stamp::pause(&txn, false).await?;
-    change_stamp::stamp_import(&txn, target.table, run).await?;
+    let persons = written_persons
+        .listed()
+        .expect("an import's persons are listed");
+    change_stamp::stamp_import(&txn, target.table, run, persons).await?;
     // PostgreSQL plans what follows (summaries, signals and their feed stamps) from statistics
     // that do not know this import's rows yet: it chose nested loops over them, and the signals
     // of 50,000 new leavers took minutes. SQLite has no such statistics.
@@ -253,10 +257,6 @@ async fn locked(
     phases.done("change feed");
     crate::service::statistics::refresh_regions(&txn, &derived.cohort_regions).await?;
     phases.done("summary tables");
-    let written_persons = crate::service::signals::Persons::OfRun {
-        table: target.table,
-        run,
-    };
     let evaluated =
         crate::service::signals::refresh_in(&txn, job.viewer.today(), written_persons).await?;
     if let Some(live) = &job.live {
@@ -264,6 +264,7 @@ async fn locked(
     }
     phases.done("signals");
     stage::drop(&txn, target).await?;
+    db::drop_table(&txn, "import_persons").await?;
     let summary = ImportSummary {
         run,
         rows: outcome.rows,

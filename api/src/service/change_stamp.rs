@@ -83,6 +83,25 @@ async fn take_version(txn: &impl ConnectionTrait) -> Result<&'static str, DbErr>
     }
 }
 
+/// The feed version of a stamp outside the triggers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// A version of its own.
+    New,
+    /// The one this transaction took already (an import's stamp of its records): the signals
+    /// of an import share it, so the person bumps skip the records the import stamped (on
+    /// SQLite those were a million rewrites; PostgreSQL gives a transaction one version anyway).
+    Taken,
+}
+
+/// The SQL expression of the version this transaction took already ([`Version::Taken`]).
+fn taken_version(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => include_str!("sql/change_stamp_version_postgres.sql"),
+        _ => include_str!("sql/change_stamp_version_sqlite.sql"),
+    }
+}
+
 /// Records the records of type `ty` whose ids `ids` (a subquery) selects as changed, in their
 /// current region (the old region hears a `DELETE`). For changes no trigger sees, such as the
 /// programmes and staff of a school that moves region.
@@ -190,22 +209,37 @@ pub async fn pause(txn: &impl ConnectionTrait, paused: bool) -> Result<(), DbErr
 }
 
 /// Records in the feed, set-based and in the import's transaction, what import run `run` wrote
-/// into `table` while the triggers were paused ([`change_triggers::import_sql`]). One version
+/// into `table` while the triggers were paused, with `persons` (a subquery) the pseudonyms of
+/// those records ([`change_triggers::import_sql`]). One version
 /// for the whole import (PostgreSQL: stamped at commit, like the triggers' writes).
-pub async fn stamp_import(txn: &impl ConnectionTrait, table: &str, run: i64) -> Result<(), DbErr> {
+pub async fn stamp_import(
+    txn: &impl ConnectionTrait,
+    table: &str,
+    run: i64,
+    persons: &str,
+) -> Result<(), DbErr> {
     let version = take_version(txn).await?;
     let d = dialect(txn.get_database_backend());
-    for sql in change_triggers::import_sql(d, table, run, version) {
+    for sql in change_triggers::import_sql(d, table, run, persons, version) {
         execute(txn, &sql, vec![]).await?;
     }
     Ok(())
 }
 
 /// Records in the feed, set-based, the signals `ids` (a subquery) selects, which an evaluation
-/// raised or changed while the triggers were paused ([`change_triggers::signals_sql`]).
-pub async fn stamp_signals(txn: &impl ConnectionTrait, ids: &str) -> Result<(), DbErr> {
-    let version = take_version(txn).await?;
-    for sql in change_triggers::signals_sql(ids, version) {
+/// raised or changed while the triggers were paused, and bumps the records of their persons
+/// `persons` (a subquery of pseudonyms) ([`change_triggers::signals_sql`]).
+pub async fn stamp_signals(
+    txn: &impl ConnectionTrait,
+    ids: &str,
+    persons: &str,
+    version: Version,
+) -> Result<(), DbErr> {
+    let version = match version {
+        Version::New => take_version(txn).await?,
+        Version::Taken => taken_version(txn.get_database_backend()),
+    };
+    for sql in change_triggers::signals_sql(ids, persons, version) {
         execute(txn, &sql, vec![]).await?;
     }
     Ok(())

@@ -18,6 +18,10 @@ use crate::{
     domain::{SchoolYear, pipeline::first_of_april},
 };
 
+/// The tables whose rows the summary counts (besides signals): an import into another (an mbo
+/// enrolment file) changes it only through the signals it changes.
+pub const SOURCES: [&str; 2] = ["student", "application"];
+
 /// The 0/1 figures of both summary tables but `applied`, in table order.
 pub(super) const APPLICATION_MEASURES: [&str; 5] = [
     "applied_before_april",

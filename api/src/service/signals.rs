@@ -9,7 +9,7 @@
 //! evaluations hold the import lock, so replicas never race.
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use crate::{
     audit,
@@ -18,11 +18,13 @@ use crate::{
     error::{AppError, AppResult},
     import::lock,
     live::Live,
-    service::change_stamp,
+    service::change_stamp::{self, Version},
 };
 
+mod persons;
 mod work;
 
+pub use persons::Persons;
 pub use work::{SignalChanges, SignalFilter, get, list, of_person, raised_for, target, update};
 
 /// What an evaluation did.
@@ -32,32 +34,6 @@ pub struct Evaluated {
     pub raised: Vec<i64>,
     /// How many signals the rules resolved.
     pub resolved: u64,
-}
-
-/// Whose signals to evaluate.
-#[derive(Clone, Copy, Debug)]
-pub enum Persons<'a> {
-    All,
-    One(&'a str),
-    /// The persons of the records an import wrote: `import_run = run` in `table`.
-    OfRun {
-        table: &'static str,
-        run: i64,
-    },
-}
-
-impl Persons<'_> {
-    /// `AND {column} …` that keeps these persons' rows (nothing for all), with its values.
-    pub(super) fn filter(&self, column: &str) -> (String, Vec<Value>) {
-        match self {
-            Persons::All => (String::new(), vec![]),
-            Persons::One(p) => (format!(" AND {column} = ?"), vec![(*p).into()]),
-            Persons::OfRun { table, run } => (
-                format!(" AND {column} IN (SELECT pseudonym FROM {table} WHERE import_run = ?)"),
-                vec![(*run).into()],
-            ),
-        }
-    }
 }
 
 /// The latest `cohort` whose pupils are past `month`/`day` of their school year's second
@@ -77,13 +53,14 @@ pub async fn evaluate(
     db: &impl ConnectionTrait,
     persons: Persons<'_>,
     today: NaiveDate,
+    version: Version,
 ) -> Result<Evaluated, DbErr> {
     for table in ["signal_due", "signal_latest"] {
         db::drop_table_if_exists(db, table).await?;
     }
     latest_records(db, persons).await?;
     due(db, persons, today).await?;
-    let outcome = apply(db, persons, today).await?;
+    let outcome = apply(db, persons, today, version).await?;
     for table in ["signal_due", "signal_latest"] {
         db::drop_table(db, table).await?;
     }
@@ -146,10 +123,15 @@ async fn due(
     .await?;
     // DROPPED_OUT: an enrolment of the school year after leaving ended dropped_out within 365
     // days, and no later enrolment has started.
+    let (only, mut values) = persons.filter("e.pseudonym");
+    values.extend([today.into(), today.into()]);
     execute(
         db,
-        include_str!("sql/signals_due_dropped_out.sql"),
-        vec![today.into(), today.into()],
+        &sql_template(
+            include_str!("sql/signals_due_dropped_out.sql"),
+            &[("only", &only)],
+        ),
+        values,
     )
     .await?;
     execute(db, include_str!("sql/signals_due_index.sql"), vec![]).await?;
@@ -161,6 +143,7 @@ async fn apply(
     db: &impl ConnectionTrait,
     persons: Persons<'_>,
     today: NaiveDate,
+    version: Version,
 ) -> Result<Evaluated, DbErr> {
     let now = Utc::now();
     let (only, person) = persons.filter("signal.pseudonym");
@@ -185,7 +168,7 @@ async fn apply(
     execute(
         db,
         &sql_template(include_str!("sql/signals_wake_dormant.sql"), &only),
-        person.clone(),
+        person,
     )
     .await?;
     let before = max_id(db).await?;
@@ -195,34 +178,67 @@ async fn apply(
         vec![today.into(), now.into()],
     )
     .await?;
-    let raised = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            include_str!("sql/signals_raised_since.sql"),
-            vec![before.into()],
-        ))
-        .await?
-        .iter()
-        .map(|row| row.try_get("", "id"))
-        .collect::<Result<Vec<i64>, DbErr>>()?;
+    let raised = raised_since(db, before).await?;
     execute(
         db,
         include_str!("sql/signals_changed_raised.sql"),
         vec![before.into()],
     )
     .await?;
-    // Signals follow the person to their latest record (a roster row of a later year, say).
-    execute(
+    follow_latest(db, before).await?;
+    change_stamp::pause(db, false).await?;
+    changed_persons(db).await?;
+    change_stamp::stamp_signals(
         db,
-        &sql_template(include_str!("sql/signals_changed_moved.sql"), &only),
-        person,
+        include_str!("sql/signals_changed_ids.sql"),
+        include_str!("sql/signals_persons.sql"),
+        version,
     )
     .await?;
-    execute(db, include_str!("sql/signals_follow_latest.sql"), vec![]).await?;
-    change_stamp::pause(db, false).await?;
-    change_stamp::stamp_signals(db, include_str!("sql/signals_changed_ids.sql")).await?;
     db::drop_table(db, "signal_changed").await?;
     Ok(Evaluated { raised, resolved })
+}
+
+/// Signals follow their person to their latest record (a roster row of a later year, say).
+/// Those raised by this evaluation (ids above `before`) point at it already.
+async fn follow_latest(db: &impl ConnectionTrait, before: i64) -> Result<(), DbErr> {
+    db::drop_table_if_exists(db, "signal_moved").await?;
+    let create = include_str!("sql/signals_create_moved.sql");
+    execute(db, create, vec![before.into()]).await?;
+    execute(db, include_str!("sql/signals_changed_moved.sql"), vec![]).await?;
+    execute(db, include_str!("sql/signals_follow_latest.sql"), vec![]).await?;
+    db::drop_table(db, "signal_moved").await
+}
+
+/// `signal_persons`: the persons whose signals this evaluation changed. It outlives the
+/// evaluation, for the pipeline summary's refresh ([`refresh_in`]); the next evaluation on this
+/// connection replaces it.
+async fn changed_persons(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let create = include_str!("sql/signals_create_persons.sql");
+    persons::list(db, "signal_persons", create, vec![]).await
+}
+
+/// The ids of the signals above `before`, read a page at a time: a million rows in one result
+/// took 160 MB, their ids alone take 8.
+async fn raised_since(db: &impl ConnectionTrait, before: i64) -> Result<Vec<i64>, DbErr> {
+    const PAGE: i64 = 10_000;
+    let mut ids = Vec::new();
+    loop {
+        let after = ids.last().copied().unwrap_or(before);
+        let page = db
+            .query_all_raw(statement(
+                db.get_database_backend(),
+                include_str!("sql/signals_raised_since.sql"),
+                vec![after.into(), PAGE.into()],
+            ))
+            .await?;
+        for row in &page {
+            ids.push(row.try_get("", "id")?);
+        }
+        if (page.len() as i64) < PAGE {
+            return Ok(ids);
+        }
+    }
 }
 
 async fn max_id(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
@@ -243,7 +259,8 @@ pub async fn after_person_change(
     pseudonym: &str,
     today: NaiveDate,
 ) -> Result<Evaluated, DbErr> {
-    let evaluated = evaluate(db, Persons::One(pseudonym), today).await?;
+    let evaluated = evaluate(db, Persons::One(pseudonym), today, Version::New).await?;
+    db::drop_table(db, "signal_persons").await?;
     super::pipeline::refresh(db, Persons::One(pseudonym)).await?;
     Ok(evaluated)
 }
@@ -255,20 +272,31 @@ pub async fn after_person_change(
 /// API re-evaluates its person. So once every person was evaluated for `today`, evaluating only
 /// the persons whose records changed (an import's) gives what evaluating everyone would: a small
 /// import stays small in a national database. On a new day everyone is evaluated.
+/// `Persons::OfImport` means an import's transaction, whose records the feed has stamped: the
+/// signals are stamped at that version too.
 pub async fn refresh_in(
     db: &impl ConnectionTrait,
     today: NaiveDate,
     changed: Persons<'_>,
 ) -> Result<Evaluated, DbErr> {
-    let persons = if evaluated_on(db).await? == Some(today) {
+    let persons = if evaluated_on(db).await? == Some(today) && !changed.are_most(db).await? {
         changed
     } else {
         Persons::All
     };
     let started = std::time::Instant::now();
-    let evaluated = evaluate(db, persons, today).await?;
+    // An import's transaction stamped its records already: the signals share that version.
+    let version = if matches!(changed, Persons::OfImport { .. }) {
+        Version::Taken
+    } else {
+        Version::New
+    };
+    let evaluated = evaluate(db, persons, today, version).await?;
     let evaluated_in = started.elapsed().as_secs_f64();
-    super::pipeline::refresh(db, persons).await?;
+    super::pipeline::refresh(db, persons::pipeline_persons(db, changed).await?).await?;
+    for table in ["pipeline_persons", "signal_persons"] {
+        db::drop_table_if_exists(db, table).await?;
+    }
     tracing::debug!(
         everyone = matches!(persons, Persons::All),
         evaluated_in,

@@ -1,2 +1,3 @@
--- The signals raised by this evaluation. Parameter: the highest id before it.
-SELECT id FROM signal WHERE id > ? ORDER BY id
+-- One page of the signals raised by this evaluation. Parameters: the highest id before it (or
+-- the last of the previous page), the page size.
+SELECT id FROM signal WHERE id > ? ORDER BY id LIMIT ?

@@ -1,0 +1,123 @@
+//! Whose signals an evaluation looks at, and whose pipeline summary rows it recomputes after.
+
+use sea_orm::{ConnectionTrait, DbErr, Value};
+
+use crate::db::{self, execute, sql_template, statement};
+
+/// Whose signals to evaluate.
+#[derive(Clone, Copy, Debug)]
+pub enum Persons<'a> {
+    All,
+    One(&'a str),
+    /// The persons of the records an import wrote into `records`, listed once in the temporary
+    /// table `import_persons` by [`Persons::of_import`].
+    OfImport {
+        records: &'static str,
+    },
+    /// The persons a temporary table of pseudonyms holds.
+    Listed(&'static str),
+}
+
+impl Persons<'_> {
+    /// `AND {column} …` that keeps these persons' rows (nothing for all), with its values.
+    pub fn filter(&self, column: &str) -> (String, Vec<Value>) {
+        match self {
+            Persons::All => (String::new(), vec![]),
+            Persons::One(p) => (format!(" AND {column} = ?"), vec![(*p).into()]),
+            Persons::OfImport { .. } => Persons::Listed(IMPORT_PERSONS).filter(column),
+            Persons::Listed(table) => (
+                format!(" AND {column} IN (SELECT pseudonym FROM {table})"),
+                vec![],
+            ),
+        }
+    }
+
+    /// Lists the persons of the records that import run `run` wrote into `records` in
+    /// `import_persons`, once: the feed's bumps, the signals and the pipeline summary each
+    /// looked them up again (a million persons, seconds each).
+    pub async fn of_import(
+        db: &impl ConnectionTrait,
+        records: &'static str,
+        run: i64,
+    ) -> Result<Persons<'static>, DbErr> {
+        let create = sql_template(
+            include_str!("../sql/signals_create_import_persons.sql"),
+            &[("table", records)],
+        );
+        list(db, IMPORT_PERSONS, &create, vec![run.into()]).await?;
+        Ok(Persons::OfImport { records })
+    }
+
+    /// The pseudonyms of these persons as a subquery, when they are listed in a table.
+    pub fn listed(&self) -> Option<&'static str> {
+        match self {
+            Persons::OfImport { .. } => Some(include_str!("../sql/signals_import_persons.sql")),
+            _ => None,
+        }
+    }
+
+    /// Whether an import's persons are most of the database: evaluating everyone is then
+    /// cheaper than filtering each statement through the list (a full mbo file).
+    pub async fn are_most(&self, db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+        if !matches!(self, Persons::OfImport { .. }) {
+            return Ok(false);
+        }
+        let row = db
+            .query_one_raw(statement(
+                db.get_database_backend(),
+                include_str!("../sql/signals_import_persons_are_most.sql"),
+                vec![],
+            ))
+            .await?;
+        let most: i32 = row.map(|r| r.try_get("", "most")).transpose()?.unwrap_or(0);
+        Ok(most == 1)
+    }
+}
+
+const IMPORT_PERSONS: &str = "import_persons";
+
+/// Fills the temporary table `table` of pseudonyms with `create` and indexes it.
+pub(super) async fn list(
+    db: &impl ConnectionTrait,
+    table: &str,
+    create: &str,
+    values: Vec<Value>,
+) -> Result<(), DbErr> {
+    db::drop_table_if_exists(db, table).await?;
+    execute(db, create, values).await?;
+    let index = sql_template(
+        include_str!("../sql/signals_persons_list_index.sql"),
+        &[("table", table)],
+    );
+    execute(db, &index, vec![]).await?;
+    crate::import::transitions::analyze(db, table).await
+}
+
+/// Whose pipeline summary rows to recompute after an evaluation of `changed`: everyone's or the
+/// one person's as asked; after an import of the records of most persons, everyone's (filtering a million rows
+/// through the list took four times as long); after another import, the persons whose signals
+/// changed (`signal_persons`) and the import's when the summary counts its records (an enrolment is not among them: an mbo
+/// file changes the summary only through the signals it changes).
+pub async fn pipeline_persons<'a>(
+    db: &impl ConnectionTrait,
+    changed: Persons<'a>,
+) -> Result<Persons<'a>, DbErr> {
+    let Persons::OfImport { records } = changed else {
+        return Ok(changed);
+    };
+    let counted = crate::service::pipeline::SOURCES.contains(&records);
+    if counted && changed.are_most(db).await? {
+        return Ok(Persons::All);
+    }
+    let of_import = if counted {
+        include_str!("../sql/signals_pipeline_persons_of_import.sql")
+    } else {
+        ""
+    };
+    let create = sql_template(
+        include_str!("../sql/signals_create_pipeline_persons.sql"),
+        &[("of_import", of_import)],
+    );
+    list(db, "pipeline_persons", &create, vec![]).await?;
+    Ok(Persons::Listed("pipeline_persons"))
+}
