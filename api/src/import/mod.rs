@@ -53,7 +53,11 @@ use crate::{
     error::{AppError, AppResult},
     ids,
     pseudonym::Pseudonymiser,
-    service::{change_stamp, disclosure::RecordKeys, signals::Persons},
+    service::{
+        change_stamp,
+        disclosure::RecordKeys,
+        signals::{self, Persons},
+    },
 };
 
 /// Bad rows listed in an error; the count covers all of them.
@@ -244,10 +248,8 @@ async fn locked(
     phases.done("transitions");
     let written_persons = Persons::of_import(&txn, target.table, run).await?;
     change_stamp::pause(&txn, false).await?;
-    let persons = written_persons
-        .listed()
-        .expect("an import's persons are listed");
-    change_stamp::stamp_import(&txn, target.table, run, persons).await?;
+    let persons = signals::persons::of_list(signals::persons::IMPORT_PERSONS);
+    change_stamp::stamp_import(&txn, target.table, run, &persons).await?;
     // PostgreSQL plans what follows (summaries, signals and their feed stamps) from statistics
     // that do not know this import's rows yet: it chose nested loops over them, and the signals
     // of 50,000 new leavers took minutes. SQLite has no such statistics.
@@ -264,7 +266,7 @@ async fn locked(
     }
     phases.done("signals");
     stage::drop(&txn, target).await?;
-    db::drop_table(&txn, "import_persons").await?;
+    db::drop_table(&txn, signals::persons::IMPORT_PERSONS).await?;
     let summary = ImportSummary {
         run,
         rows: outcome.rows,

@@ -21,7 +21,7 @@ use crate::{
     service::change_stamp::{self, Version},
 };
 
-mod persons;
+pub mod persons;
 mod work;
 
 pub use persons::Persons;
@@ -191,7 +191,7 @@ async fn apply(
     change_stamp::stamp_signals(
         db,
         include_str!("sql/signals_changed_ids.sql"),
-        include_str!("sql/signals_persons.sql"),
+        &persons::of_list("signal_persons"),
         version,
     )
     .await?;
@@ -279,7 +279,8 @@ pub async fn refresh_in(
     today: NaiveDate,
     changed: Persons<'_>,
 ) -> Result<Evaluated, DbErr> {
-    let persons = if evaluated_on(db).await? == Some(today) && !changed.are_most(db).await? {
+    let most = changed.are_most(db).await?;
+    let persons = if evaluated_on(db).await? == Some(today) && !most {
         changed
     } else {
         Persons::All
@@ -293,7 +294,7 @@ pub async fn refresh_in(
     };
     let evaluated = evaluate(db, persons, today, version).await?;
     let evaluated_in = started.elapsed().as_secs_f64();
-    super::pipeline::refresh(db, persons::pipeline_persons(db, changed).await?).await?;
+    super::pipeline::refresh(db, persons::pipeline_persons(db, changed, most).await?).await?;
     for table in ["pipeline_persons", "signal_persons"] {
         db::drop_table_if_exists(db, table).await?;
     }

@@ -25,10 +25,7 @@ impl Persons<'_> {
             Persons::All => (String::new(), vec![]),
             Persons::One(p) => (format!(" AND {column} = ?"), vec![(*p).into()]),
             Persons::OfImport { .. } => Persons::Listed(IMPORT_PERSONS).filter(column),
-            Persons::Listed(table) => (
-                format!(" AND {column} IN (SELECT pseudonym FROM {table})"),
-                vec![],
-            ),
+            Persons::Listed(table) => (format!(" AND {column} IN ({})", of_list(table)), vec![]),
         }
     }
 
@@ -46,14 +43,6 @@ impl Persons<'_> {
         );
         list(db, IMPORT_PERSONS, &create, vec![run.into()]).await?;
         Ok(Persons::OfImport { records })
-    }
-
-    /// The pseudonyms of these persons as a subquery, when they are listed in a table.
-    pub fn listed(&self) -> Option<&'static str> {
-        match self {
-            Persons::OfImport { .. } => Some(include_str!("../sql/signals_import_persons.sql")),
-            _ => None,
-        }
     }
 
     /// Whether an import's persons are most of the database: evaluating everyone is then
@@ -74,7 +63,16 @@ impl Persons<'_> {
     }
 }
 
-const IMPORT_PERSONS: &str = "import_persons";
+/// The temporary table of [`Persons::of_import`].
+pub const IMPORT_PERSONS: &str = "import_persons";
+
+/// The pseudonyms of a list of persons (a temporary table) as a subquery.
+pub fn of_list(table: &str) -> String {
+    sql_template(
+        include_str!("../sql/signals_persons_of_list.sql"),
+        &[("table", table)],
+    )
+}
 
 /// Fills the temporary table `table` of pseudonyms with `create` and indexes it.
 pub(super) async fn list(
@@ -94,19 +92,21 @@ pub(super) async fn list(
 }
 
 /// Whose pipeline summary rows to recompute after an evaluation of `changed`: everyone's or the
-/// one person's as asked; after an import of the records of most persons, everyone's (filtering a million rows
-/// through the list took four times as long); after another import, the persons whose signals
-/// changed (`signal_persons`) and the import's when the summary counts its records (an enrolment is not among them: an mbo
-/// file changes the summary only through the signals it changes).
+/// one person's as asked; after an import of the records of most persons (`most`), everyone's
+/// (filtering a million rows through the list took four times as long); after another import,
+/// the persons whose signals changed (`signal_persons`) and the import's when the summary counts
+/// its records (an enrolment is not among them: an mbo file changes the summary only through
+/// the signals it changes).
 pub async fn pipeline_persons<'a>(
     db: &impl ConnectionTrait,
     changed: Persons<'a>,
+    most: bool,
 ) -> Result<Persons<'a>, DbErr> {
     let Persons::OfImport { records } = changed else {
         return Ok(changed);
     };
     let counted = crate::service::pipeline::SOURCES.contains(&records);
-    if counted && changed.are_most(db).await? {
+    if counted && most {
         return Ok(Persons::All);
     }
     let of_import = if counted {

@@ -1,2 +1,0 @@
--- The persons of the records this import wrote (a subquery for the feed's bumps).
-SELECT pseudonym FROM import_persons
