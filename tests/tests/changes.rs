@@ -309,6 +309,55 @@ db_test!(
 );
 
 db_test!(
+    an_import_bumps_the_earlier_records_of_its_persons,
+    |app: TestApp| async move {
+        small_region(&app, "AMS", "11AA", "22BB").await;
+        let admin = app.admin();
+        let import =
+            "mutation($input: ImportInput!) { importVoLeavers(input: $input) { created } }";
+        let leaver = |year: &str, exam: &str, n: u64| {
+            format!(
+                "{}\n{},11AA,TL,E&O,{year},{exam},,,\n",
+                leerroute_tests::VO_HEADER,
+                bsn(n)
+            )
+        };
+        app.upload(Some(&admin), import, &leaver("2024-2025", "2025-05-12", 77))
+            .await;
+        let first = pull(&app, &admin, "0", 100).await;
+        let earlier: Vec<&str> = of_type(&first, "Student")
+            .iter()
+            .map(|c| c["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(earlier.len(), 1, "{first:?}");
+        app.upload(Some(&admin), import, &leaver("2024-2025", "2025-05-12", 78))
+            .await;
+        // Pupil 77 comes back a year later: the new record is stamped at the import's
+        // version, and so is the earlier one (the same person; a scope may have changed),
+        // not pupil 78's.
+        let since = version(&app, &admin).await;
+        app.upload(Some(&admin), import, &leaver("2025-2026", "2026-05-12", 77))
+            .await;
+        let after = pull(&app, &admin, &since, 100).await;
+        let students = of_type(&after, "Student");
+        assert_eq!(students.len(), 2, "{after:?}");
+        assert!(
+            students.iter().any(|c| c["id"] == earlier[0]),
+            "the earlier record was not bumped: {after:?}"
+        );
+        assert!(students.iter().all(|c| c["op"] == "UPSERT"));
+        let versions: BTreeSet<&str> = students
+            .iter()
+            .map(|c| c["changeVersion"].as_str().unwrap())
+            .collect();
+        assert_eq!(versions.len(), 1, "one version for the import: {after:?}");
+        // Pulled again from the import's version, nothing is left to deliver.
+        let now = version(&app, &admin).await;
+        assert!(pull(&app, &admin, &now, 100).await.is_empty());
+    }
+);
+
+db_test!(
     a_coordinator_of_another_region_hears_nothing_of_ours,
     |app: TestApp| async move {
         small_region(&app, "AMS", "11AA", "22BB").await;

@@ -107,7 +107,8 @@ pub trait ImportFormat: Send + Sync {
         write::upsert(txn, self.target(), run).await
     }
 
-    /// Recomputes what depends on the records this run wrote (they carry `import_run = run`).
+    /// Recomputes what depends on the records this run wrote (they carry `import_run = run`;
+    /// their persons are listed in `import_persons`).
     async fn after_write(&self, txn: &DatabaseTransaction, run: i64) -> Result<Derived, DbErr> {
         let _ = (txn, run);
         Ok(Derived::default())

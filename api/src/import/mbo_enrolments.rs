@@ -129,7 +129,7 @@ impl ImportFormat for MboEnrolments {
         })
     }
 
-    async fn after_write(&self, txn: &DatabaseTransaction, run: i64) -> Result<Derived, DbErr> {
-        transitions::refresh(txn, Affected::EnrolledInRun(run)).await
+    async fn after_write(&self, txn: &DatabaseTransaction, _run: i64) -> Result<Derived, DbErr> {
+        transitions::refresh(txn, Affected::PersonsOfImport).await
     }
 }

@@ -244,9 +244,10 @@ async fn locked(
     change_stamp::pause(&txn, true).await?;
     let written = format.write(&txn, run).await?;
     phases.done("write");
+    // Listed before the transitions, which look them up too.
+    let written_persons = Persons::of_import(&txn, target.table, run).await?;
     let derived = format.after_write(&txn, run).await?;
     phases.done("transitions");
-    let written_persons = Persons::of_import(&txn, target.table, run).await?;
     change_stamp::pause(&txn, false).await?;
     let persons = signals::persons::of_list(signals::persons::IMPORT_PERSONS);
     change_stamp::stamp_import(&txn, target.table, run, &persons).await?;

@@ -13,8 +13,9 @@ use crate::db::{drop_table, drop_table_if_exists, execute, sql_template, stateme
 pub enum Affected {
     /// The leavers a vo-leavers run wrote.
     LeaversOfRun(i64),
-    /// The leavers with an enrolment an mbo-enrolments run wrote.
-    EnrolledInRun(i64),
+    /// The leavers among the persons an mbo-enrolments import listed in `import_persons` (the
+    /// persons of the enrolments it wrote): looked up from that list, 6.8 s -> 2.3 s at 1M.
+    PersonsOfImport,
     /// Every leaver (`leerroute rebuild`).
     All,
 }
@@ -40,9 +41,9 @@ pub async fn refresh(db: &impl ConnectionTrait, affected: Affected) -> Result<De
             include_str!("sql/transitions_affected_leavers_of_run.sql"),
             vec![run.into()],
         ),
-        Affected::EnrolledInRun(run) => (
-            include_str!("sql/transitions_affected_enrolled_in_run.sql"),
-            vec![run.into()],
+        Affected::PersonsOfImport => (
+            include_str!("sql/transitions_affected_persons_of_import.sql"),
+            vec![],
         ),
         Affected::All => (include_str!("sql/transitions_affected_all.sql"), vec![]),
     };

@@ -167,7 +167,12 @@ pub async fn record_scope_by_date(
         &[("closed", &closed)],
     );
     let version = take_version(txn).await?;
-    for sql in change_triggers::bump_persons_at(&persons, version) {
+    for sql in change_triggers::bump_persons_at(
+        dialect(txn.get_database_backend()),
+        &persons,
+        version,
+        &[],
+    ) {
         execute(txn, &sql, values.clone()).await?;
     }
     execute(
@@ -235,11 +240,13 @@ pub async fn stamp_signals(
     persons: &str,
     version: Version,
 ) -> Result<(), DbErr> {
+    let shared = matches!(version, Version::Taken);
     let version = match version {
         Version::New => take_version(txn).await?,
         Version::Taken => taken_version(txn.get_database_backend()),
     };
-    for sql in change_triggers::signals_sql(ids, persons, version) {
+    let d = dialect(txn.get_database_backend());
+    for sql in change_triggers::signals_sql(d, ids, persons, version, shared) {
         execute(txn, &sql, vec![]).await?;
     }
     Ok(())
