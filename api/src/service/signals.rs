@@ -214,8 +214,8 @@ async fn follow_latest(db: &impl ConnectionTrait, before: i64) -> Result<(), DbE
 /// evaluation, for the pipeline summary's refresh ([`refresh_in`]); the next evaluation on this
 /// connection replaces it.
 async fn changed_persons(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let create = include_str!("sql/signals_create_persons.sql");
-    persons::list(db, "signal_persons", create, vec![]).await
+    let select = include_str!("sql/signals_create_persons.sql");
+    persons::list(db, "signal_persons", select, vec![]).await
 }
 
 /// The ids of the signals above `before`, read a page at a time: a million rows in one result

@@ -1,6 +1,6 @@
 //! Whose signals an evaluation looks at, and whose pipeline summary rows it recomputes after.
 
-use sea_orm::{ConnectionTrait, DbErr, Value};
+use sea_orm::{ConnectionTrait, DbBackend, DbErr, Value};
 
 use crate::db::{self, execute, sql_template, statement};
 
@@ -37,11 +37,11 @@ impl Persons<'_> {
         records: &'static str,
         run: i64,
     ) -> Result<Persons<'static>, DbErr> {
-        let create = sql_template(
+        let select = sql_template(
             include_str!("../sql/signals_create_import_persons.sql"),
             &[("table", records)],
         );
-        list(db, IMPORT_PERSONS, &create, vec![run.into()]).await?;
+        list(db, IMPORT_PERSONS, &select, vec![run.into()]).await?;
         Ok(Persons::OfImport { records })
     }
 
@@ -74,20 +74,27 @@ pub fn of_list(table: &str) -> String {
     )
 }
 
-/// Fills the temporary table `table` of pseudonyms with `create` and indexes it.
+/// Lists in the temporary table `table`, each once and looked up by person, the pseudonyms that
+/// the query `select` returns.
 pub(super) async fn list(
     db: &impl ConnectionTrait,
     table: &str,
-    create: &str,
+    select: &str,
     values: Vec<Value>,
 ) -> Result<(), DbErr> {
     db::drop_table_if_exists(db, table).await?;
-    execute(db, create, values).await?;
-    let index = sql_template(
-        include_str!("../sql/signals_persons_list_index.sql"),
-        &[("table", table)],
-    );
-    execute(db, &index, vec![]).await?;
+    let pieces = [("table", table), ("select", select)];
+    if db.get_database_backend() == DbBackend::Postgres {
+        let create = include_str!("../sql/signals_persons_list_create_postgres.sql");
+        execute(db, &sql_template(create, &pieces), values).await?;
+        let index = include_str!("../sql/signals_persons_list_index.sql");
+        execute(db, &sql_template(index, &pieces[..1]), vec![]).await?;
+    } else {
+        let create = include_str!("../sql/signals_persons_list_create_sqlite.sql");
+        execute(db, &sql_template(create, &pieces[..1]), vec![]).await?;
+        let fill = include_str!("../sql/signals_persons_list_fill_sqlite.sql");
+        execute(db, &sql_template(fill, &pieces), values).await?;
+    }
     crate::import::transitions::analyze(db, table).await
 }
 
@@ -114,10 +121,10 @@ pub async fn pipeline_persons<'a>(
     } else {
         ""
     };
-    let create = sql_template(
+    let select = sql_template(
         include_str!("../sql/signals_create_pipeline_persons.sql"),
         &[("of_import", of_import)],
     );
-    list(db, "pipeline_persons", &create, vec![]).await?;
+    list(db, "pipeline_persons", &select, vec![]).await?;
     Ok(Persons::Listed("pipeline_persons"))
 }

@@ -1,4 +1,3 @@
 -- The persons whose signals an evaluation changed: the change feed bumps their records, and the
 -- pipeline summary recomputes their rows (the open-signal figure).
-CREATE TEMPORARY TABLE signal_persons AS
-SELECT DISTINCT s.pseudonym AS pseudonym FROM signal_changed c JOIN signal s ON s.id = c.id
+SELECT s.pseudonym AS pseudonym FROM signal_changed c JOIN signal s ON s.id = c.id
