@@ -118,6 +118,49 @@ db_test!(
 );
 
 db_test!(
+    an_import_runs_even_when_the_client_hangs_up_the_moment_its_run_appears,
+    |app: TestApp| async move {
+        region(&app).await;
+        // Hanging up as soon as the run row is visible, again and again, catches a request that
+        // records the run and only then starts the import (a dropped request never starts it).
+        let admin = app.admin();
+        let address = app.base_url.trim_start_matches("http://").to_owned();
+        const TIMES: u64 = 8;
+        const ROWS: u64 = 200;
+        for time in 0..TIMES {
+            let csv = leavers(100_000 + time * ROWS..100_000 + (time + 1) * ROWS);
+            let request = multipart_request(&address, &admin, IMPORT_VO, &csv);
+            let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+            socket.write_all(&request).await.unwrap();
+            let started = Instant::now();
+            while runs_in_db(&app).await == time as i64 {
+                assert!(
+                    started.elapsed() < Duration::from_secs(120),
+                    "run {time} never appeared"
+                );
+                tokio::task::yield_now().await;
+            }
+            drop(socket);
+            let runs = app
+                .ok(
+                    Some(&admin),
+                    "{ importRuns(first: 1) { nodes { id } } }",
+                    json!({}),
+                )
+                .await;
+            let id = runs["importRuns"]["nodes"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let run = finished(&app, &admin, &id).await;
+            assert_eq!(run["status"], "DONE", "attempt {time}: {run:#}");
+            assert_eq!(run["created"], ROWS as i64, "attempt {time}");
+        }
+        assert_eq!(app.count_rows("student").await, (TIMES * ROWS) as i64);
+    }
+);
+
+db_test!(
     start_import_returns_the_run_at_once_and_it_can_be_followed,
     |app: TestApp| async move {
         region(&app).await;

@@ -102,8 +102,8 @@ impl ImportMutation {
     ) -> AppResult<StartImportPayload> {
         let job = import_job(ctx, input.kind)?;
         let file = uploaded(ctx, &input.file)?;
-        let run = import::runs::queue(&job.db, job.kind, &job.viewer).await?;
-        drop(spawn_import(job.clone(), run, file));
+        let (queued, _running) = spawn_import(job.clone(), file);
+        let run = queued.await?;
         let model = import_runs::get(&job.db, &job.viewer, run).await?;
         Ok(StartImportPayload {
             run: ImportRun(model),
@@ -118,8 +118,9 @@ async fn import_and_wait(
 ) -> AppResult<ImportPayload> {
     let job = import_job(ctx, kind)?;
     let file = uploaded(ctx, &input.file)?;
-    let run = import::runs::queue(&job.db, kind, &job.viewer).await?;
-    let summary = spawn_import(job.clone(), run, file)
+    let (queued, running) = spawn_import(job.clone(), file);
+    let run = queued.await?;
+    let summary = running
         .await
         .map_err(|e| AppError::internal(format!("import task failed: {e}")))??;
     let model = import_runs::get(&job.db, &job.viewer, run).await?;
@@ -158,16 +159,37 @@ fn import_job(ctx: &Context<'_>, kind: ImportKind) -> AppResult<import::ImportJo
     })
 }
 
-/// Runs a queued import in a task of its own, under this request's id: it runs to its end even
-/// when the client goes away (which drops the request, not the task), and logs its outcome.
+/// The run id once the run is recorded, or why it could not be.
+type Queued = std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<i64>> + Send>>;
+
+/// Records and runs an import in a task of its own, under this request's id: it runs to its end
+/// even when the client goes away (which drops the request, not the task), and logs its outcome.
+/// The run is recorded inside the task too: a client that hangs up once the run is visible may
+/// drop the request before a later step would have started the import.
 fn spawn_import(
     job: import::ImportJob,
-    run: i64,
     file: std::fs::File,
-) -> tokio::task::JoinHandle<AppResult<ImportSummary>> {
+) -> (Queued, tokio::task::JoinHandle<AppResult<ImportSummary>>) {
     let request_id = crate::request_id::current();
-    tokio::spawn(crate::request_id::scope(request_id, async move {
+    let (tell, queued) = tokio::sync::oneshot::channel();
+    let running = tokio::spawn(crate::request_id::scope(request_id, async move {
+        let run = match import::runs::queue(&job.db, job.kind, &job.viewer).await {
+            Ok(run) => run,
+            Err(e) => {
+                let error = AppError::from(e);
+                let _ = tell.send(Err(error.clone()));
+                return Err(error);
+            }
+        };
+        // The request may be gone; the import goes on regardless.
+        let _ = tell.send(Ok(run));
         let reader = Box::new(std::io::BufReader::new(file));
         import::execute(&job, run, reader, None).await
-    }))
+    }));
+    let queued = Box::pin(async move {
+        queued
+            .await
+            .map_err(|_| AppError::internal("import task ended before its run was recorded"))?
+    });
+    (queued, running)
 }
