@@ -31,6 +31,16 @@ fn same_identity(target: &Target, a: &str, b: &str) -> String {
         .join(" AND ")
 }
 
+/// `st.x, …` over the identity, for `ORDER BY`.
+fn staged_identity(target: &Target) -> String {
+    target
+        .identity
+        .iter()
+        .map(|c| format!("st.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Confirms the duplicates the reader suspected (`(line, first line)` pairs of equal identity
 /// fingerprints) by comparing the staged identities.
 pub async fn duplicates(
@@ -182,6 +192,7 @@ pub async fn upsert(
             ("columns", &columns.join(", ")),
             ("staged", &staged),
             ("same", &same_identity(target, "t", "st")),
+            ("identity", &staged_identity(target)),
         ],
     );
     let created = execute(txn, &insert, vec![run.into(), now.into()]).await?;
