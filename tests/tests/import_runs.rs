@@ -76,6 +76,36 @@ async fn runs_in_db(app: &TestApp) -> i64 {
     app.count_rows("import_run").await
 }
 
+/// Sends an import of `csv` over a connection of its own and hangs up the moment its run is
+/// recorded (the run after the `before` there were), when the file has arrived and the import has
+/// begun; returns the run's id.
+async fn import_and_hang_up(app: &TestApp, token: &str, csv: &str, before: i64) -> String {
+    let address = app.base_url.trim_start_matches("http://").to_owned();
+    let request = multipart_request(&address, token, IMPORT_VO, csv);
+    let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
+    socket.write_all(&request).await.unwrap();
+    let started = Instant::now();
+    while runs_in_db(app).await == before {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never started"
+        );
+        tokio::task::yield_now().await;
+    }
+    drop(socket);
+    let runs = app
+        .ok(
+            Some(token),
+            "{ importRuns(first: 1) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    runs["importRuns"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 db_test!(
     an_import_runs_to_its_end_when_the_client_goes_away,
     |app: TestApp| async move {
@@ -84,28 +114,7 @@ db_test!(
         // recorded before the rows are read), small enough for a debug build on a busy machine.
         let csv = leavers(0..5_000);
         let admin = app.admin();
-        let address = app.base_url.trim_start_matches("http://").to_owned();
-        let request = multipart_request(&address, &admin, IMPORT_VO, &csv);
-        let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
-        socket.write_all(&request).await.unwrap();
-        // Once the run is recorded the file has arrived and the import has begun: hang up.
-        let started = Instant::now();
-        while runs_in_db(&app).await == 0 {
-            assert!(
-                started.elapsed() < Duration::from_secs(120),
-                "the import never started"
-            );
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        drop(socket);
-
-        let runs = app
-            .ok(Some(&admin), "{ importRuns { nodes { id } } }", json!({}))
-            .await;
-        let id = runs["importRuns"]["nodes"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = import_and_hang_up(&app, &admin, &csv, 0).await;
         let run = finished(&app, &admin, &id).await;
         assert_eq!(run["status"], "DONE", "{run:#}");
         assert_eq!(run["created"], 5_000);
@@ -124,34 +133,11 @@ db_test!(
         // Hanging up as soon as the run row is visible, again and again, catches a request that
         // records the run and only then starts the import (a dropped request never starts it).
         let admin = app.admin();
-        let address = app.base_url.trim_start_matches("http://").to_owned();
         const TIMES: u64 = 8;
         const ROWS: u64 = 200;
         for time in 0..TIMES {
             let csv = leavers(100_000 + time * ROWS..100_000 + (time + 1) * ROWS);
-            let request = multipart_request(&address, &admin, IMPORT_VO, &csv);
-            let mut socket = tokio::net::TcpStream::connect(&address).await.unwrap();
-            socket.write_all(&request).await.unwrap();
-            let started = Instant::now();
-            while runs_in_db(&app).await == time as i64 {
-                assert!(
-                    started.elapsed() < Duration::from_secs(120),
-                    "run {time} never appeared"
-                );
-                tokio::task::yield_now().await;
-            }
-            drop(socket);
-            let runs = app
-                .ok(
-                    Some(&admin),
-                    "{ importRuns(first: 1) { nodes { id } } }",
-                    json!({}),
-                )
-                .await;
-            let id = runs["importRuns"]["nodes"][0]["id"]
-                .as_str()
-                .unwrap()
-                .to_owned();
+            let id = import_and_hang_up(&app, &admin, &csv, time as i64).await;
             let run = finished(&app, &admin, &id).await;
             assert_eq!(run["status"], "DONE", "attempt {time}: {run:#}");
             assert_eq!(run["created"], ROWS as i64, "attempt {time}");
