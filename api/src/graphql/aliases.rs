@@ -4,41 +4,20 @@
 //! anything runs: over the whole document, once for every field an alias names, a fragment's
 //! aliases as often as the fragment is spread.
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use async_graphql::{
-    ErrorExtensionValues, ServerError, ServerResult, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    ErrorExtensionValues, ServerError, ServerResult,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-/// The schema extension that refuses documents with more aliases than its limit.
-pub struct AliasLimit(pub usize);
-
-impl ExtensionFactory for AliasLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimitExtension(self.0))
+/// Refuses `document` when it names more than `limit` fields under an alias.
+pub fn check(document: &ExecutableDocument, limit: usize) -> ServerResult<()> {
+    let count = alias_count(document);
+    if count > limit {
+        return Err(too_many(count, limit));
     }
-}
-
-struct AliasLimitExtension(usize);
-
-#[async_trait::async_trait]
-impl Extension for AliasLimitExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let count = alias_count(&document);
-        if count > self.0 {
-            return Err(too_many(count, self.0));
-        }
-        Ok(document)
-    }
+    Ok(())
 }
 
 fn too_many(count: usize, most: usize) -> ServerError {

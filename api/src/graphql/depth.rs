@@ -9,11 +9,10 @@
 //! (`types { fields { type { fields … } } }`) is held at the same limit as any query.
 //! Everything else is counted as async-graphql's own `limit_depth` counts it.
 
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use async_graphql::{
-    ErrorExtensionValues, ServerError, ServerResult, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    ErrorExtensionValues, ServerError, ServerResult,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -23,31 +22,11 @@ use crate::error::ErrorCode;
 /// it bounds the recursion before validation has rejected fragment cycles.
 const MAX_SPREAD_NESTING: usize = 64;
 
-/// The schema extension that refuses operations nested deeper than its limit.
-pub struct DepthLimit(pub usize);
-
-impl ExtensionFactory for DepthLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(DepthLimitExtension(self.0))
-    }
-}
-
-struct DepthLimitExtension(usize);
-
-#[async_trait::async_trait]
-impl Extension for DepthLimitExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        match query_depth(&document) {
-            Some(depth) if depth <= self.0 => Ok(document),
-            _ => Err(too_deep()),
-        }
+/// Refuses `document` when an operation is nested deeper than `limit`.
+pub fn check(document: &ExecutableDocument, limit: usize) -> ServerResult<()> {
+    match query_depth(document) {
+        Some(depth) if depth <= limit => Ok(()),
+        _ => Err(too_deep()),
     }
 }
 

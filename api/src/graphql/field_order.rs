@@ -1,75 +1,35 @@
 //! Response fields in the order the query asked for them (GraphQL spec §7.2.2, "Serialized Map
 //! Ordering"). async-graphql resolves a query's fields concurrently and keeps each object's
 //! fields in the order they *finished*, so `{ school { region { code } name } }` came back with
-//! `name` first. This extension keeps the parsed document and, after execution, puts every
+//! `name` first. The request guard ([`super::guard`]) keeps the parsed document and, after execution, puts every
 //! object's keys back in selection order: fields in the order they appear, fragments (spread or
 //! inline) expanded where they stand, a key repeated by several selections placed at its first.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::collections::HashMap;
 
 use async_graphql::{
-    Name, Positioned, Response, ServerResult, Value, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
+    Name, Positioned, Value,
     indexmap::IndexMap,
     parser::types::{
         DocumentOperations, ExecutableDocument, FragmentDefinition, Selection, SelectionSet,
     },
 };
 
-/// The schema extension that orders response fields as the query did.
-pub struct FieldOrder;
-
-impl ExtensionFactory for FieldOrder {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(FieldOrderExtension::default())
-    }
-}
-
-/// One per request: the document between parsing and the end of execution.
-#[derive(Default)]
-struct FieldOrderExtension {
-    document: Mutex<Option<ExecutableDocument>>,
-}
-
-#[async_trait::async_trait]
-impl Extension for FieldOrderExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        if let Ok(mut kept) = self.document.lock() {
-            *kept = Some(document.clone());
-        }
-        Ok(document)
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        let document = self.document.lock().ok().and_then(|mut kept| kept.take());
-        if let Some(document) = document {
-            let operation = match (&document.operations, operation_name) {
-                (DocumentOperations::Single(operation), _) => Some(operation),
-                (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
-                (DocumentOperations::Multiple(_), None) => None,
-            };
-            if let Some(operation) = operation {
-                let sets = [&operation.node.selection_set.node];
-                order(&mut response.data, &sets, &document.fragments);
-            }
-        }
-        response
+/// Puts the fields of `data`, the response to `operation_name` of `document`, in the order the
+/// operation selected them.
+pub fn order_response(
+    data: &mut Value,
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+) {
+    let operation = match (&document.operations, operation_name) {
+        (DocumentOperations::Single(operation), _) => Some(operation),
+        (DocumentOperations::Multiple(operations), Some(name)) => operations.get(name),
+        (DocumentOperations::Multiple(_), None) => None,
+    };
+    if let Some(operation) = operation {
+        let sets = [&operation.node.selection_set.node];
+        order(data, &sets, &document.fragments);
     }
 }
 

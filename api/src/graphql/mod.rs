@@ -15,6 +15,7 @@ pub mod cost;
 pub mod depth;
 mod enums;
 pub mod field_order;
+pub mod guard;
 pub mod imports;
 pub mod leerlab;
 // The loaders hand pupil data out sealed (or as part of a record already opened).
@@ -101,11 +102,10 @@ pub fn build_schema_with(
         Guarded(Mutation::default()),
         Subscription::default(),
     )
-    .extension(cost::CostLimit)
-    .extension(depth::DepthLimit(service.max_depth))
-    .extension(aliases::AliasLimit(service.max_aliases))
-    .extension(nul::RefuseNul)
-    .extension(field_order::FieldOrder)
+    .extension(guard::Guard {
+        max_depth: service.max_depth,
+        max_aliases: service.max_aliases,
+    })
     .limit_complexity(service.max_complexity)
     .data(service.clock.clock())
     .data(context::Settings {

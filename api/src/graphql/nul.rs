@@ -2,41 +2,19 @@
 //! (its text type ends at NUL) and would answer a database error, while SQLite would store it
 //! silently; refusing it on both keeps them alike and the answer a clear `BAD_USER_INPUT`.
 
-use std::sync::Arc;
-
 use async_graphql::{
     ErrorExtensionValues, Positioned, ServerError, ServerResult, Value as ConstValue, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{Directive, ExecutableDocument, Selection, SelectionSet},
 };
 
 use crate::error::ErrorCode;
 
-/// The schema extension that refuses NUL characters in arguments and variables.
-pub struct RefuseNul;
-
-impl ExtensionFactory for RefuseNul {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RefuseNul)
+/// Refuses a NUL character in `variables` or in the arguments written in `document`.
+pub fn check(document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+    if variables.values().any(const_has_nul) || document_has_nul(document) {
+        return Err(nul_refused());
     }
-}
-
-#[async_trait::async_trait]
-impl Extension for RefuseNul {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let in_variables = variables.values().any(const_has_nul);
-        if in_variables || document_has_nul(&document) {
-            return Err(nul_refused());
-        }
-        Ok(document)
-    }
+    Ok(())
 }
 
 /// Whether an argument as written has a NUL (its variables are checked as [`Variables`]). A

@@ -4,12 +4,13 @@
 //! sum over what was returned ([`actual`]). Every GraphQL response says both in
 //! `extensions.cost`, with what is left of the caller's window (`throttleStatus`).
 //!
-//! The [`CostLimit`] extension spends from the caller's budget ([`crate::rate_limit`]) through
-//! the [`Meter`] each door puts into the request's data: a refused parse or validation pays 1,
+//! The request guard ([`crate::graphql::guard`]) spends from the caller's budget
+//! ([`crate::rate_limit`], with [`spend`]) through the [`Meter`] each door puts into the request's
+//! data: a refused parse or validation pays 1,
 //! an operation runs when its requested cost fits and then pays its actual cost.
 
 pub mod actual;
-mod extension;
+pub mod spend;
 
 use std::{
     sync::{Arc, Mutex},
@@ -17,8 +18,6 @@ use std::{
 };
 
 use async_graphql::{Name, Value, indexmap::IndexMap};
-
-pub use extension::CostLimit;
 
 use crate::rate_limit::{Budgets, Refused, Reservation};
 
