@@ -1,9 +1,10 @@
 //! Response fields in the order the query asked for them (GraphQL spec §7.2.2, "Serialized Map
 //! Ordering"). async-graphql resolves a query's fields concurrently and keeps each object's
 //! fields in the order they *finished*, so `{ school { region { code } name } }` came back with
-//! `name` first. The request guard ([`super::guard`]) keeps the parsed document and, after execution, puts every
-//! object's keys back in selection order: fields in the order they appear, fragments (spread or
-//! inline) expanded where they stand, a key repeated by several selections placed at its first.
+//! `name` first. The request guard ([`super::guard`]) keeps the parsed document and, after
+//! execution, puts every object's keys back in selection order ([`order_response`]): fields in
+//! the order they appear, fragments (spread or inline) expanded where they stand, a key repeated
+//! by several selections placed at its first.
 
 use std::collections::HashMap;
 

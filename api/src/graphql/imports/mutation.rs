@@ -5,6 +5,7 @@
 //! or proxy that goes away drops the wait, not the import.
 
 use async_graphql::{Context, Object, SimpleObject};
+use tokio::sync::oneshot;
 
 use super::input::{ImportInput, StartImportInput};
 use crate::{
@@ -103,7 +104,7 @@ impl ImportMutation {
         let job = import_job(ctx, input.kind)?;
         let file = uploaded(ctx, &input.file)?;
         let (queued, _running) = spawn_import(job.clone(), file);
-        let run = queued.await?;
+        let run = recorded(queued).await?;
         let model = import_runs::get(&job.db, &job.viewer, run).await?;
         Ok(StartImportPayload {
             run: ImportRun(model),
@@ -119,7 +120,7 @@ async fn import_and_wait(
     let job = import_job(ctx, kind)?;
     let file = uploaded(ctx, &input.file)?;
     let (queued, running) = spawn_import(job.clone(), file);
-    let run = queued.await?;
+    let run = recorded(queued).await?;
     let summary = running
         .await
         .map_err(|e| AppError::internal(format!("import task failed: {e}")))??;
@@ -159,9 +160,6 @@ fn import_job(ctx: &Context<'_>, kind: ImportKind) -> AppResult<import::ImportJo
     })
 }
 
-/// The run id once the run is recorded, or why it could not be.
-type Queued = std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<i64>> + Send>>;
-
 /// Records and runs an import in a task of its own, under this request's id: it runs to its end
 /// even when the client goes away (which drops the request, not the task), and logs its outcome.
 /// The run is recorded inside the task too: a client that hangs up once the run is visible may
@@ -169,9 +167,12 @@ type Queued = std::pin::Pin<Box<dyn std::future::Future<Output = AppResult<i64>>
 fn spawn_import(
     job: import::ImportJob,
     file: std::fs::File,
-) -> (Queued, tokio::task::JoinHandle<AppResult<ImportSummary>>) {
+) -> (
+    oneshot::Receiver<AppResult<i64>>,
+    tokio::task::JoinHandle<AppResult<ImportSummary>>,
+) {
     let request_id = crate::request_id::current();
-    let (tell, queued) = tokio::sync::oneshot::channel();
+    let (tell, queued) = oneshot::channel();
     let running = tokio::spawn(crate::request_id::scope(request_id, async move {
         let run = match import::runs::queue(&job.db, job.kind, &job.viewer).await {
             Ok(run) => run,
@@ -186,10 +187,12 @@ fn spawn_import(
         let reader = Box::new(std::io::BufReader::new(file));
         import::execute(&job, run, reader, None).await
     }));
-    let queued = Box::pin(async move {
-        queued
-            .await
-            .map_err(|_| AppError::internal("import task ended before its run was recorded"))?
-    });
     (queued, running)
+}
+
+/// The id of the run [`spawn_import`] recorded, or why it could not record one.
+async fn recorded(queued: oneshot::Receiver<AppResult<i64>>) -> AppResult<i64> {
+    queued
+        .await
+        .map_err(|_| AppError::internal("import task ended before its run was recorded"))?
 }
