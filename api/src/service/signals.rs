@@ -214,7 +214,7 @@ async fn follow_latest(db: &impl ConnectionTrait, before: i64) -> Result<(), DbE
 /// evaluation, for the pipeline summary's refresh ([`refresh_in`]); the next evaluation on this
 /// connection replaces it.
 async fn changed_persons(db: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let select = include_str!("sql/signals_create_persons.sql");
+    let select = include_str!("sql/signals_select_changed_persons.sql");
     persons::list(db, "signal_persons", select, vec![]).await
 }
 

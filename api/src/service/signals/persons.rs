@@ -38,7 +38,7 @@ impl Persons<'_> {
         run: i64,
     ) -> Result<Persons<'static>, DbErr> {
         let select = sql_template(
-            include_str!("../sql/signals_create_import_persons.sql"),
+            include_str!("../sql/signals_select_import_persons.sql"),
             &[("table", records)],
         );
         list(db, IMPORT_PERSONS, &select, vec![run.into()]).await?;
@@ -122,7 +122,7 @@ pub async fn pipeline_persons<'a>(
         ""
     };
     let select = sql_template(
-        include_str!("../sql/signals_create_pipeline_persons.sql"),
+        include_str!("../sql/signals_select_pipeline_persons.sql"),
         &[("of_import", of_import)],
     );
     list(db, "pipeline_persons", &select, vec![]).await?;
