@@ -892,9 +892,13 @@ fn key_of(values: &[Value]) -> String {
 db_test!(
     no_differencing_route_pins_a_small_count,
     |app: TestApp| async move {
-        // A random region each run (the seed is printed to reproduce it), and a fixed one.
-        let seed = rand::random_range(12..38u64); // bsn() needs seed * 100_000 below 4 million
-        eprintln!("seed {seed}");
+        // A random region and link secret each run; both are printed, and
+        // LEERROUTE_TEST_REGION_SEED and LEERROUTE_TEST_LINK_SECRET replay them.
+        // bsn() needs seed * 100_000 below 4 million.
+        let seed = std::env::var("LEERROUTE_TEST_REGION_SEED")
+            .map(|s| s.parse().expect("a seed from 12 to 37"))
+            .unwrap_or_else(|_| rand::random_range(12..38u64));
+        eprintln!("seed {seed}, link secret {}", app.secrets.link);
         let mut leavers = generate(&app, seed, 300).await;
         let coordinator = app.coordinator("AMS");
         let cohorts = ["2022-2023", "2023-2024", "2024-2025"];
@@ -1104,6 +1108,12 @@ db_test!(
             targets.len(),
             pinned_plain.len()
         );
-        assert!(pinned_plain.is_empty(), "pinned: {pinned_plain:?}");
+        // Bounded noise cannot rule a pin out (README.md, "What the method does not do"): a
+        // published 5 for a true 3 (noise +2) and a total minus two rows whose three noises all
+        // sit at the opposite extreme pin it. That takes four noises at their extremes at once,
+        // about one run in 150 (measured with the seed and secret printed above); two pins in
+        // one run would take one in tens of thousands. (A route that gives the same pupils
+        // other values fails the equality checks above.)
+        assert!(pinned_plain.len() <= 1, "pinned: {pinned_plain:?}");
     }
 );
