@@ -6,7 +6,7 @@
 //! the order they appear, fragments (spread or inline) expanded where they stand, a key repeated
 //! by several selections placed at its first.
 
-use std::collections::HashMap;
+use std::{cell::OnceCell, collections::HashMap};
 
 use async_graphql::{
     Name, Positioned, Value,
@@ -29,46 +29,78 @@ pub fn order_response(
         (DocumentOperations::Multiple(_), None) => None,
     };
     if let Some(operation) = operation {
-        let sets = [&operation.node.selection_set.node];
-        order(data, &sets, &document.fragments);
+        let plan = Plan::new(&[&operation.node.selection_set.node], &document.fragments);
+        plan.apply(data, &document.fragments);
     }
 }
 
 type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
 
-/// Orders `value` (an object, a list of them, or a leaf) by the selection sets that chose it.
-fn order(value: &mut Value, sets: &[&SelectionSet], fragments: &Fragments) {
-    match value {
-        Value::List(items) => {
-            for item in items {
-                order(item, sets, fragments);
-            }
-        }
-        Value::Object(object) => order_object(object, sets, fragments),
-        _ => {}
-    }
+/// The order of one place in the response: its keys, each with the selection sets beneath it,
+/// and (made when first needed) the plan of each key's value. Every item of a list shares its
+/// place's plan, so the keys of a 1,000-row list are collected once, not 1,000 times.
+struct Plan<'a> {
+    keys: IndexMap<&'a str, Vec<&'a SelectionSet>>,
+    beneath: Vec<OnceCell<Plan<'a>>>,
 }
 
-fn order_object(object: &mut IndexMap<Name, Value>, sets: &[&SelectionSet], fragments: &Fragments) {
-    let mut keys: IndexMap<&str, Vec<&SelectionSet>> = IndexMap::new();
-    for set in sets {
-        collect(set, fragments, &mut keys);
-    }
-    let present = keys.keys().filter(|key| object.contains_key(**key));
-    if !present.copied().eq(object.keys().map(Name::as_str)) {
-        let mut ordered = IndexMap::with_capacity(object.len());
-        for key in keys.keys() {
-            if let Some((name, value)) = object.swap_remove_entry(*key) {
-                ordered.insert(name, value);
-            }
+impl<'a> Plan<'a> {
+    fn new(sets: &[&'a SelectionSet], fragments: &'a Fragments) -> Self {
+        let mut keys = IndexMap::new();
+        for set in sets {
+            collect(set, fragments, &mut keys);
         }
-        // Nothing should be left; if something is, it keeps its place at the end.
-        ordered.extend(object.drain(..));
-        *object = ordered;
+        let beneath = (0..keys.len()).map(|_| OnceCell::new()).collect();
+        Plan { keys, beneath }
     }
-    for (key, value) in object.iter_mut() {
-        if let Some(children) = keys.get(key.as_str()) {
-            order(value, children, fragments);
+
+    /// Orders `value` (an object, a list of them, or a leaf).
+    fn apply(&self, value: &mut Value, fragments: &'a Fragments) {
+        match value {
+            Value::List(items) => {
+                for item in items {
+                    self.apply(item, fragments);
+                }
+            }
+            Value::Object(object) => self.apply_object(object, fragments),
+            _ => {}
+        }
+    }
+
+    /// Whether `object`'s keys already come in this plan's order. Most objects hold every key
+    /// of their plan, so a walk side by side settles it without a lookup.
+    fn in_order(&self, object: &IndexMap<Name, Value>) -> bool {
+        if object.len() == self.keys.len() {
+            return object
+                .keys()
+                .zip(self.keys.keys())
+                .all(|(a, b)| a.as_str() == *b);
+        }
+        let present = self.keys.keys().filter(|key| object.contains_key(**key));
+        present.copied().eq(object.keys().map(Name::as_str))
+    }
+
+    fn apply_object(&self, object: &mut IndexMap<Name, Value>, fragments: &'a Fragments) {
+        if !self.in_order(object) {
+            let mut ordered = IndexMap::with_capacity(object.len());
+            for key in self.keys.keys() {
+                if let Some((name, value)) = object.swap_remove_entry(*key) {
+                    ordered.insert(name, value);
+                }
+            }
+            // Nothing should be left; if something is, it keeps its place at the end.
+            ordered.extend(object.drain(..));
+            *object = ordered;
+        }
+        for (key, value) in object.iter_mut() {
+            if !matches!(value, Value::List(_) | Value::Object(_)) {
+                continue;
+            }
+            if let Some(index) = self.keys.get_index_of(key.as_str()) {
+                let plan =
+                    self.beneath[index].get_or_init(|| Plan::new(&self.keys[index], fragments));
+                plan.apply(value, fragments);
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod loaders;
 pub mod node;
 pub mod nul;
 pub mod pipeline;
+pub mod plain;
 pub mod planning;
 pub mod pupils;
 pub mod root_policy;

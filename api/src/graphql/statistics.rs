@@ -1,8 +1,11 @@
 //! Transition and needs statistics in GraphQL, for Verbinders, integration scripts and schools.
 
-use async_graphql::{Context, InputObject, Object, SimpleObject};
+use async_graphql::{Context, InputObject, InputType, Object, ServerResult, SimpleObject, Value};
 
-use super::context::{db, settings, viewer};
+use super::{
+    context::{db, settings, viewer},
+    plain::{Plain, PlainList, PlainObject, Selection},
+};
 use crate::{
     domain::{Leerweg, Need, Profile},
     error::AppResult,
@@ -215,6 +218,77 @@ impl TransitionStatsRow {
     }
 }
 
+/// The row's counts by field name.
+const COUNTS: [(&str, Measure); 11] = [
+    ("leavers", Measure::Leavers),
+    ("enrolled", Measure::Enrolled),
+    ("notEnrolled", Measure::NotEnrolled),
+    ("retained", Measure::Retained),
+    ("switched", Measure::Switched),
+    ("droppedOut", Measure::DroppedOut),
+    ("choseBeforeExam", Measure::ChoseBeforeExam),
+    ("choiceMatched", Measure::ChoiceMatched),
+    ("belowExpectedLevel", Measure::BelowExpectedLevel),
+    ("atExpectedLevel", Measure::AtExpectedLevel),
+    ("aboveExpectedLevel", Measure::AboveExpectedLevel),
+];
+
+/// The row's rates by field name: count and base.
+const RATES: [(&str, Measure, Measure); 6] = [
+    ("enrolledRate", Measure::Enrolled, Measure::Leavers),
+    ("retainedRate", Measure::Retained, Measure::Enrolled),
+    ("switchedRate", Measure::Switched, Measure::Enrolled),
+    ("droppedOutRate", Measure::DroppedOut, Measure::Enrolled),
+    (
+        "choseBeforeExamRate",
+        Measure::ChoseBeforeExam,
+        Measure::Leavers,
+    ),
+    (
+        "choiceMatchedRate",
+        Measure::ChoiceMatched,
+        Measure::Enrolled,
+    ),
+];
+
+/// The same answers as the `#[Object]` above, without a future per field (see [`super::plain`]).
+impl PlainObject for TransitionStatsRow {
+    fn field(&self, name: &str, beneath: &Selection) -> ServerResult<Option<Value>> {
+        if name == "key" {
+            return beneath
+                .answer(&TransitionStatsKey(self.0.key.clone()))
+                .map(Some);
+        }
+        if let Some((_, measure)) = COUNTS.iter().find(|(field, _)| *field == name) {
+            return Ok(Some(value(self.get(*measure))));
+        }
+        let rate = RATES.iter().find(|(field, _, _)| *field == name);
+        Ok(rate.map(|(_, count, base)| value(self.rate(*count, *base))))
+    }
+}
+
+/// The same answers as the `#[Object]` above, without a future per field.
+impl PlainObject for TransitionStatsKey {
+    fn field(&self, name: &str, _: &Selection) -> ServerResult<Option<Value>> {
+        let key = &self.0;
+        Ok(Some(match name {
+            "cohort" => value(key.cohort.clone()),
+            "voSchoolBrin" => value(key.vo_school_brin.clone()),
+            "mboSchoolBrin" => value(key.mbo_school_brin.clone()),
+            "leerweg" => service::leerweg_of(key).to_value(),
+            "profile" => service::profile_of(key).to_value(),
+            "crebo" => value(key.crebo.clone()),
+            "level" => value(key.level),
+            "leerlabCode" => value(key.leerlab_code.clone()),
+            _ => return Ok(None),
+        }))
+    }
+}
+
+fn value<T: Into<Value>>(v: Option<T>) -> Value {
+    v.map_or(Value::Null, Into::into)
+}
+
 /// Transition statistics: one row per group, the total, and the smallest count shown.
 pub struct TransitionStats(pub StatsTable);
 
@@ -222,19 +296,15 @@ pub struct TransitionStats(pub StatsTable);
 #[Object]
 impl TransitionStats {
     /// One row per group, ordered by key.
-    async fn rows(&self) -> Vec<TransitionStatsRow> {
-        self.0
-            .rows
-            .iter()
-            .cloned()
-            .map(TransitionStatsRow)
-            .collect()
+    async fn rows(&self, ctx: &Context<'_>) -> PlainList<TransitionStatsRow> {
+        let rows = self.0.rows.iter().cloned().map(TransitionStatsRow);
+        PlainList::new(ctx, rows.collect())
     }
 
     /// All groups together. Exact rows add up to it; protected rows need not (each count is
     /// protected on its own, see the row).
-    async fn total(&self) -> TransitionStatsRow {
-        TransitionStatsRow(self.0.total.clone())
+    async fn total(&self, ctx: &Context<'_>) -> Plain<TransitionStatsRow> {
+        Plain::new(ctx, TransitionStatsRow(self.0.total.clone()))
     }
 
     /// Counts from 1 to `minCellSize - 1` are never published (protected counts: null).
