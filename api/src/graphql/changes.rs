@@ -309,3 +309,4 @@ async fn objects(
     }
     Ok(out)
 }
+impl crate::graphql::plain::PlainNode for Change {}

@@ -4,15 +4,16 @@
 use std::borrow::Cow;
 
 use async_graphql::{
-    Object, OutputType, TypeName,
+    Object, TypeName,
     connection::{Edge, EmptyFields, PageInfo},
 };
 
+use super::plain::{PlainNode, PlainNodes};
 use crate::{ids, service::Page};
 
 /// A page of a list (Relay connection): its `edges` (or just the `nodes`), how to page on
 /// (`pageInfo`), and how many items match the filter over all pages (`totalCount`).
-pub struct Conn<T: OutputType> {
+pub struct Conn<T: PlainNode> {
     edges: Vec<Edge<String, T, EmptyFields>>,
     has_previous: bool,
     has_next: bool,
@@ -22,7 +23,7 @@ pub struct Conn<T: OutputType> {
 /// A page of a list (Relay connection): its `edges` (or just the `nodes`), how to page on
 /// (`pageInfo`), and how many items match the filter over all pages (`totalCount`).
 #[Object(name_type)]
-impl<T: OutputType> Conn<T> {
+impl<T: PlainNode> Conn<T> {
     /// Information to page on: whether more items follow, and the cursor to continue after.
     async fn page_info(&self) -> PageInfo {
         PageInfo {
@@ -39,8 +40,8 @@ impl<T: OutputType> Conn<T> {
     }
 
     /// The items of this page.
-    async fn nodes(&self) -> Vec<&T> {
-        self.edges.iter().map(|e| &e.node).collect()
+    async fn nodes(&self) -> PlainNodes<'_, T> {
+        PlainNodes(self.edges.iter().map(|e| &e.node).collect())
     }
 
     /// The number of items matching the filter, over all pages.
@@ -49,14 +50,14 @@ impl<T: OutputType> Conn<T> {
     }
 }
 
-impl<T: OutputType> TypeName for Conn<T> {
+impl<T: PlainNode> TypeName for Conn<T> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Connection", T::type_name()).into()
     }
 }
 
 /// Builds a connection from a page; `key` gives each row's cursor key.
-pub fn from_page<M, T: OutputType>(
+pub fn from_page<M, T: PlainNode>(
     page: Page<M>,
     has_previous: bool,
     key: impl Fn(&M) -> String,

@@ -5,12 +5,20 @@
 //! their keys in order). A [`PlainList`] answers the same GraphQL type (its fields,
 //! descriptions, validation and introspection still come from the object's `#[Object]`), but
 //! builds each row's value straight from what the query selected, in selection order.
+//!
+//! The same for the `nodes` of a connection page whose selection asks only for fields that need
+//! nothing but the node ([`PlainNode`], [`PlainNodes`]): the schools of a region in the
+//! catalogue query every portal sends first.
 
-use std::borrow::Cow;
+use std::{borrow::Cow, collections::HashMap};
 
 use async_graphql::{
     Context, ContextSelectionSet, Name, OutputType, Positioned, SelectionField, ServerError,
-    ServerResult, Value, indexmap::IndexMap, parser::types::Field, registry::Registry,
+    ServerResult, Value,
+    indexmap::IndexMap,
+    parser::types::{Field, FragmentDefinition, Selection as DocSelection, SelectionSet},
+    registry::Registry,
+    resolver_utils::resolve_list,
 };
 
 /// What a query selected of an object: response keys in order, each with its field's name and
@@ -52,26 +60,126 @@ impl Selection {
         }
     }
 
+    /// What a selection set selects, as [`Selection::of`] has it, from the document itself.
+    fn of_set(set: &SelectionSet, fragments: &Fragments) -> Selection {
+        let mut selection = Selection::default();
+        selection.add_set(set, fragments);
+        selection
+    }
+
+    fn add_set(&mut self, set: &SelectionSet, fragments: &Fragments) {
+        for item in &set.items {
+            match &item.node {
+                DocSelection::Field(field) => {
+                    let field = &field.node;
+                    let key = field.alias.as_ref().unwrap_or(&field.name).node.as_str();
+                    let index = match self.0.iter().position(|p| p.key == key) {
+                        Some(index) => index,
+                        None => {
+                            self.0.push(Picked {
+                                key: Name::new(key),
+                                name: field.name.node.to_string(),
+                                beneath: Selection::default(),
+                            });
+                            self.0.len() - 1
+                        }
+                    };
+                    self.0[index]
+                        .beneath
+                        .add_set(&field.selection_set.node, fragments);
+                }
+                DocSelection::FragmentSpread(spread) => {
+                    if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
+                        self.add_set(&fragment.node.selection_set.node, fragments);
+                    }
+                }
+                DocSelection::InlineFragment(inline) => {
+                    self.add_set(&inline.node.selection_set.node, fragments);
+                }
+            }
+        }
+    }
+
     /// `object`'s answer to this selection.
     pub fn answer<T: PlainObject>(&self, object: &T) -> ServerResult<Value> {
+        self.answer_with::<T>(|name, beneath| object.field(name, beneath))
+    }
+
+    /// Whether this selects nothing but `__typename` and the given leaf fields.
+    fn only(&self, fields: &[&str]) -> bool {
+        self.0.iter().all(|p| {
+            p.beneath.0.is_empty() && (p.name == "__typename" || fields.contains(&p.name.as_str()))
+        })
+    }
+
+    fn answer_with<T: OutputType>(
+        &self,
+        field: impl Fn(&str, &Selection) -> ServerResult<Option<Value>>,
+    ) -> ServerResult<Value> {
         let mut fields = IndexMap::with_capacity(self.0.len());
         for picked in &self.0 {
             let value = if picked.name == "__typename" {
                 Value::String(T::type_name().into_owned())
             } else {
-                object
-                    .field(&picked.name, &picked.beneath)?
-                    .ok_or_else(|| {
-                        // The object's `#[Object]` has a field that `field` does not answer.
-                        ServerError::new(
-                            format!("{}.{} has no plain answer", T::type_name(), picked.name),
-                            None,
-                        )
-                    })?
+                field(&picked.name, &picked.beneath)?.ok_or_else(|| {
+                    // The object's `#[Object]` has a field that the plain answer lacks.
+                    ServerError::new(
+                        format!("{}.{} has no plain answer", T::type_name(), picked.name),
+                        None,
+                    )
+                })?
             };
             fields.insert(picked.key.clone(), value);
         }
         Ok(Value::Object(fields))
+    }
+}
+
+type Fragments = HashMap<Name, Positioned<FragmentDefinition>>;
+
+/// A node of a connection whose scalar fields need nothing but the node itself. When a query
+/// selects only those of a page's `nodes` (`schools(first: 20) { nodes { brin name } }`), the
+/// page is answered plainly; otherwise, as always, by the node's `#[Object]`.
+pub trait PlainNode: OutputType {
+    /// The fields [`PlainNode::plain_field`] answers.
+    const PLAIN: &'static [&'static str] = &[];
+
+    /// The value of one of [`PlainNode::PLAIN`].
+    fn plain_field(&self, _name: &str) -> Option<Value> {
+        None
+    }
+}
+
+/// The `nodes` of a connection page, in the schema `[T!]!`.
+pub struct PlainNodes<'a, T>(pub Vec<&'a T>);
+
+impl<T: PlainNode> OutputType for PlainNodes<'_, T> {
+    fn type_name() -> Cow<'static, str> {
+        <Vec<&T> as OutputType>::type_name()
+    }
+
+    fn qualified_type_name() -> String {
+        <Vec<&T> as OutputType>::qualified_type_name()
+    }
+
+    fn create_type_info(registry: &mut Registry) -> String {
+        <Vec<&T> as OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        // The document's fragments are public in async-graphql (pinned) but hidden from its docs.
+        let selection = Selection::of_set(&ctx.item.node, &ctx.query_env.fragments);
+        if T::PLAIN.is_empty() || !selection.only(T::PLAIN) {
+            return resolve_list(ctx, field, self.0.iter(), Some(self.0.len())).await;
+        }
+        let answer = |node: &&T| selection.answer_with::<T>(|name, _| Ok(node.plain_field(name)));
+        Ok(Value::List(
+            self.0.iter().map(answer).collect::<ServerResult<_>>()?,
+        ))
     }
 }
 

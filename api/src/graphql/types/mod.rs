@@ -53,3 +53,16 @@ pub use signal::{Signal, SignalNote};
 pub use student::Student;
 pub use transition::{LevelComparison, Transition};
 pub use viewer::ViewerInfo;
+
+// Connection nodes answered by their `#[Object]` alone (see `graphql::plain`): pupil data among
+// them keeps every rule of its resolvers.
+impl crate::graphql::plain::PlainNode for Activity {}
+impl crate::graphql::plain::PlainNode for Application {}
+impl crate::graphql::plain::PlainNode for AuditEvent {}
+impl crate::graphql::plain::PlainNode for ImportRun {}
+impl crate::graphql::plain::PlainNode for Leerlab {}
+impl crate::graphql::plain::PlainNode for Person {}
+impl crate::graphql::plain::PlainNode for Programme {}
+impl crate::graphql::plain::PlainNode for Signal {}
+impl crate::graphql::plain::PlainNode for Student {}
+impl crate::graphql::plain::PlainNode for Transition {}

@@ -1,6 +1,6 @@
 //! A collaboration region and its schools and leerlabs.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, Value};
 use entity::region;
 
 use super::{Leerlab, School};
@@ -10,6 +10,7 @@ use crate::{
         connection::{Conn, from_page},
         context::{loader, selects},
         loaders::{LeerlabsOfRegion, SchoolsOfRegion},
+        plain::PlainNode,
     },
     ids,
     service::{Page, PageArgs},
@@ -90,5 +91,20 @@ impl Region {
             |l| l.id.to_string(),
             Leerlab,
         ))
+    }
+}
+
+/// The fields of a region that need nothing but its row.
+impl PlainNode for Region {
+    const PLAIN: &'static [&'static str] = &["id", "code", "name"];
+
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let region = &self.0;
+        Some(match name {
+            "id" => Value::String(ids::encode("Region", region.id).0),
+            "code" => Value::String(region.code.clone()),
+            "name" => Value::String(region.name.clone()),
+            _ => return None,
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! A school: vmbo school, mbo institution or one of its colleges.
 
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, InputType, Object, Value};
 use entity::school;
 
 use super::{Programme, Region};
@@ -11,6 +11,7 @@ use crate::{
         connection::{Conn, from_page},
         context::{loader, selects},
         loaders::{CollegesOfSchool, ProgrammesOfSchool, RegionById, SchoolById},
+        plain::PlainNode,
     },
     ids,
     service::{Page, PageArgs},
@@ -105,5 +106,22 @@ impl School {
             |p| p.id.to_string(),
             Programme,
         ))
+    }
+}
+
+/// The fields of a school that need nothing but its row (the catalogue's pages of schools).
+impl PlainNode for School {
+    const PLAIN: &'static [&'static str] = &["id", "brin", "name", "sector", "city"];
+
+    fn plain_field(&self, name: &str) -> Option<Value> {
+        let school = &self.0;
+        Some(match name {
+            "id" => Value::String(ids::encode("School", school.id).0),
+            "brin" => Value::String(school.brin.clone()),
+            "name" => Value::String(school.name.clone()),
+            "sector" => school.sector.to_value(),
+            "city" => school.city.clone().map_or(Value::Null, Value::String),
+            _ => return None,
+        })
     }
 }
