@@ -214,6 +214,23 @@ impl TestApp {
         first_error_code(&body).unwrap_or_else(|| panic!("expected an error, got {body:#}"))
     }
 
+    /// The raw text of a POST's `data` (`serde_json::Value` would sort its keys), failing the
+    /// test on any error.
+    pub async fn raw_data(&self, token: Option<&str>, query: &str) -> String {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let text = request.send().await.unwrap().text().await.unwrap();
+        assert!(!text.contains(r#""errors""#), "{text}");
+        let start = text.find(r#""data":"#).expect("data") + 7;
+        let end = text.rfind(r#","extensions":"#).expect("extensions");
+        text[start..end].to_owned()
+    }
+
     /// A raw GET against the service.
     pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
         let mut request = self.client.get(format!("{}{}", self.base_url, path));

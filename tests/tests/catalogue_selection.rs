@@ -5,31 +5,13 @@
 use leerroute_tests::{TestApp, db_test, small_region};
 use serde_json::json;
 
-/// The raw text of an anonymous POST's `data` (`serde_json::Value` would sort the keys).
-async fn raw_data(app: &TestApp, query: &str) -> String {
-    let text = app
-        .client()
-        .post(format!("{}/graphql", app.base_url))
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!text.contains(r#""errors""#), "{text}");
-    let start = text.find(r#""data":"#).expect("data") + 7;
-    let end = text.rfind(r#","extensions":"#).expect("extensions");
-    text[start..end].to_owned()
-}
-
 db_test!(
     school_nodes_answer_as_their_resolvers_do,
     |app: TestApp| async move {
         small_region(&app, "REG", "11AA", "22BB").await;
         // Only row fields: the plain answer. Aliases, a fragment, `__typename`, a field twice.
-        let plain = raw_data(
-            &app,
+        let plain = app.raw_data(
+            None,
             r#"{ schools(first: 5) { nodes { __typename b: brin ...F name city brin ... on School { id } } } }
                fragment F on School { sector brin }"#,
         )
@@ -56,8 +38,8 @@ db_test!(
             )
         );
         // The same fields beside one that needs a resolver (the region, through a loader).
-        let resolved = raw_data(
-            &app,
+        let resolved = app.raw_data(
+            None,
             r#"{ schools(first: 5) { nodes { __typename b: brin ...F name city brin ... on School { id } region { code } } } }
                fragment F on School { sector brin }"#,
         )
@@ -84,12 +66,15 @@ db_test!(
     |app: TestApp| async move {
         small_region(&app, "REG", "11AA", "22BB").await;
         small_region(&app, "ZZZ", "33CC", "44DD").await;
-        let plain = raw_data(&app, "{ regions { nodes { name code id } } }").await;
-        let resolved = raw_data(
-            &app,
-            "{ regions { nodes { name code id schools { totalCount } } } }",
-        )
-        .await;
+        let plain = app
+            .raw_data(None, "{ regions { nodes { name code id } } }")
+            .await;
+        let resolved = app
+            .raw_data(
+                None,
+                "{ regions { nodes { name code id schools { totalCount } } } }",
+            )
+            .await;
         assert_eq!(
             resolved,
             plain.replace(r#""}"#, r#"","schools":{"totalCount":2}}"#)

@@ -28,25 +28,6 @@ async fn six_leavers(app: &TestApp) {
     }
 }
 
-/// The raw text of an answer's `data` (`serde_json::Value` would sort the keys).
-async fn raw_data(app: &TestApp, query: &str) -> String {
-    let text = app
-        .client()
-        .post(format!("{}/graphql", app.base_url))
-        .bearer_auth(app.admin())
-        .json(&json!({ "query": query }))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(!text.contains(r#""errors""#), "{text}");
-    let start = text.find(r#""data":"#).expect("data") + 7;
-    let end = text.rfind(r#","extensions":"#).expect("extensions");
-    text[start..end].to_owned()
-}
-
 db_test!(
     rows_answer_aliases_fragments_and_merged_keys_in_query_order,
     |app: TestApp| async move {
@@ -71,7 +52,7 @@ db_test!(
         let expected = format!(
             r#"{{"transitionStats":{{"rows":[{{"__typename":"TransitionStatsRow","n":6,"enrolled":2,"notEnrolled":4,"leavers":6,"key":{{"cohort":"2023-2024","leerweg":"KB","__typename":"TransitionStatsKey"}},"enrolledRate":{rate}}}],"total":{{"switched":0,"leavers":6,"k":{{"cohort":null}}}}}}}}"#
         );
-        assert_eq!(raw_data(&app, query).await, expected);
+        assert_eq!(app.raw_data(Some(&app.admin()), query).await, expected);
     }
 );
 
