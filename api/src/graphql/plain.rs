@@ -13,8 +13,7 @@
 use std::{borrow::Cow, collections::HashMap};
 
 use async_graphql::{
-    Context, ContextSelectionSet, Name, OutputType, Positioned, SelectionField, ServerError,
-    ServerResult, Value,
+    ContextSelectionSet, Name, OutputType, Positioned, ServerError, ServerResult, Value,
     indexmap::IndexMap,
     parser::types::{Field, FragmentDefinition, Selection as DocSelection, SelectionSet},
     registry::Registry,
@@ -35,69 +34,49 @@ struct Picked {
 }
 
 impl Selection {
-    /// What the field being resolved selected.
-    pub fn of(ctx: &Context<'_>) -> Selection {
+    /// What a field's selection set selects, with the document's fragments. (They are public in
+    /// async-graphql, which is pinned, but hidden from its docs.)
+    fn of(ctx: &ContextSelectionSet<'_>) -> Selection {
         let mut selection = Selection::default();
-        selection.add(ctx.field());
+        selection.add(&ctx.item.node, &ctx.query_env.fragments);
         selection
     }
 
-    fn add(&mut self, field: SelectionField<'_>) {
-        for child in field.selection_set() {
-            let key = child.alias().unwrap_or(child.name());
-            let index = match self.0.iter().position(|p| p.key == key) {
-                Some(index) => index,
-                None => {
-                    self.0.push(Picked {
-                        key: Name::new(key),
-                        name: child.name().to_owned(),
-                        beneath: Selection::default(),
-                    });
-                    self.0.len() - 1
-                }
-            };
-            self.0[index].beneath.add(child);
-        }
-    }
-
-    /// What a selection set selects, as [`Selection::of`] has it, from the document itself.
-    fn of_set(set: &SelectionSet, fragments: &Fragments) -> Selection {
-        let mut selection = Selection::default();
-        selection.add_set(set, fragments);
-        selection
-    }
-
-    fn add_set(&mut self, set: &SelectionSet, fragments: &Fragments) {
+    fn add(&mut self, set: &SelectionSet, fragments: &Fragments) {
         for item in &set.items {
             match &item.node {
                 DocSelection::Field(field) => {
                     let field = &field.node;
                     let key = field.alias.as_ref().unwrap_or(&field.name).node.as_str();
-                    let index = match self.0.iter().position(|p| p.key == key) {
-                        Some(index) => index,
-                        None => {
-                            self.0.push(Picked {
-                                key: Name::new(key),
-                                name: field.name.node.to_string(),
-                                beneath: Selection::default(),
-                            });
-                            self.0.len() - 1
-                        }
-                    };
-                    self.0[index]
-                        .beneath
-                        .add_set(&field.selection_set.node, fragments);
+                    self.beneath(key, &field.name.node)
+                        .add(&field.selection_set.node, fragments);
                 }
                 DocSelection::FragmentSpread(spread) => {
                     if let Some(fragment) = fragments.get(&spread.node.fragment_name.node) {
-                        self.add_set(&fragment.node.selection_set.node, fragments);
+                        self.add(&fragment.node.selection_set.node, fragments);
                     }
                 }
                 DocSelection::InlineFragment(inline) => {
-                    self.add_set(&inline.node.selection_set.node, fragments);
+                    self.add(&inline.node.selection_set.node, fragments);
                 }
             }
         }
+    }
+
+    /// What is selected beneath the response key `key` (field `name`), added at its first.
+    fn beneath(&mut self, key: &str, name: &str) -> &mut Selection {
+        let index = match self.0.iter().position(|p| p.key == key) {
+            Some(index) => index,
+            None => {
+                self.0.push(Picked {
+                    key: Name::new(key),
+                    name: name.to_owned(),
+                    beneath: Selection::default(),
+                });
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[index].beneath
     }
 
     /// `object`'s answer to this selection.
@@ -171,11 +150,13 @@ impl<T: PlainNode> OutputType for PlainNodes<'_, T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        // The document's fragments are public in async-graphql (pinned) but hidden from its docs.
-        let selection = Selection::of_set(&ctx.item.node, &ctx.query_env.fragments);
-        if T::PLAIN.is_empty() || !selection.only(T::PLAIN) {
+        // Node types without plain fields skip reading the selection at all.
+        let plain = (!T::PLAIN.is_empty())
+            .then(|| Selection::of(ctx))
+            .filter(|selection| selection.only(T::PLAIN));
+        let Some(selection) = plain else {
             return resolve_list(ctx, field, self.0.iter(), Some(self.0.len())).await;
-        }
+        };
         let answer = |node: &&T| selection.answer_with::<T>(|name, _| Ok(node.plain_field(name)));
         Ok(Value::List(
             self.0.iter().map(answer).collect::<ServerResult<_>>()?,
@@ -190,20 +171,8 @@ pub trait PlainObject: OutputType {
     fn field(&self, name: &str, beneath: &Selection) -> ServerResult<Option<Value>>;
 }
 
-/// A list of plain objects, with what the query selected of them; in the schema, `[T!]!`.
-pub struct PlainList<T> {
-    items: Vec<T>,
-    selection: Selection,
-}
-
-impl<T> PlainList<T> {
-    pub fn new(ctx: &Context<'_>, items: Vec<T>) -> Self {
-        PlainList {
-            items,
-            selection: Selection::of(ctx),
-        }
-    }
-}
+/// A list of plain objects; in the schema, `[T!]!`.
+pub struct PlainList<T>(pub Vec<T>);
 
 impl<T: PlainObject> OutputType for PlainList<T> {
     fn type_name() -> Cow<'static, str> {
@@ -220,28 +189,17 @@ impl<T: PlainObject> OutputType for PlainList<T> {
 
     async fn resolve(
         &self,
-        _ctx: &ContextSelectionSet<'_>,
+        ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let items = self.items.iter().map(|item| self.selection.answer(item));
+        let selection = Selection::of(ctx);
+        let items = self.0.iter().map(|item| selection.answer(item));
         Ok(Value::List(items.collect::<ServerResult<_>>()?))
     }
 }
 
-/// One plain object, with what the query selected of it; in the schema, `T!`.
-pub struct Plain<T> {
-    item: T,
-    selection: Selection,
-}
-
-impl<T> Plain<T> {
-    pub fn new(ctx: &Context<'_>, item: T) -> Self {
-        Plain {
-            item,
-            selection: Selection::of(ctx),
-        }
-    }
-}
+/// One plain object; in the schema, `T!`.
+pub struct Plain<T>(pub T);
 
 impl<T: PlainObject> OutputType for Plain<T> {
     fn type_name() -> Cow<'static, str> {
@@ -258,9 +216,9 @@ impl<T: PlainObject> OutputType for Plain<T> {
 
     async fn resolve(
         &self,
-        _ctx: &ContextSelectionSet<'_>,
+        ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        self.selection.answer(&self.item)
+        Selection::of(ctx).answer(&self.0)
     }
 }

@@ -296,15 +296,21 @@ pub struct TransitionStats(pub StatsTable);
 #[Object]
 impl TransitionStats {
     /// One row per group, ordered by key.
-    async fn rows(&self, ctx: &Context<'_>) -> PlainList<TransitionStatsRow> {
-        let rows = self.0.rows.iter().cloned().map(TransitionStatsRow);
-        PlainList::new(ctx, rows.collect())
+    async fn rows(&self) -> PlainList<TransitionStatsRow> {
+        PlainList(
+            self.0
+                .rows
+                .iter()
+                .cloned()
+                .map(TransitionStatsRow)
+                .collect(),
+        )
     }
 
     /// All groups together. Exact rows add up to it; protected rows need not (each count is
     /// protected on its own, see the row).
-    async fn total(&self, ctx: &Context<'_>) -> Plain<TransitionStatsRow> {
-        Plain::new(ctx, TransitionStatsRow(self.0.total.clone()))
+    async fn total(&self) -> Plain<TransitionStatsRow> {
+        Plain(TransitionStatsRow(self.0.total.clone()))
     }
 
     /// Counts from 1 to `minCellSize - 1` are never published (protected counts: null).
